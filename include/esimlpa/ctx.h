@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file ctx.h
+ * @brief The libesimlpa context: one eUICC session over one transport.
+ */
+#ifndef ESIMLPA_CTX_H
+#define ESIMLPA_CTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <esimlpa/transport.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct esimlpa_ctx esimlpa_ctx;
+
+enum esimlpa_log_level {
+    ESIMLPA_LOG_ERROR = 0,
+    ESIMLPA_LOG_WARN = 1,
+    ESIMLPA_LOG_INFO = 2,
+    ESIMLPA_LOG_DEBUG = 3,
+    ESIMLPA_LOG_TRACE = 4,   /**< APDU trace lines (only with trace_apdu set) */
+};
+
+/** Logging callback. @p msg is one line without a trailing newline. */
+typedef void (*esimlpa_log_fn)(void *user, enum esimlpa_log_level level, const char *msg);
+
+#define ESIMLPA_CTX_OPTIONS_VERSION 1
+
+struct esimlpa_ctx_options {
+    unsigned version;                       /**< ESIMLPA_CTX_OPTIONS_VERSION */
+    struct esimlpa_apdu_transport *transport; /**< required; not owned by the context */
+    unsigned store_data_mss;                /**< STORE DATA block size 1..255; 0 = default (255) */
+    esimlpa_log_fn log;                     /**< optional */
+    void *log_user;
+    enum esimlpa_log_level log_level;       /**< highest level passed to log */
+    int trace_apdu;                         /**< non-zero: log every APDU at ESIMLPA_LOG_TRACE */
+};
+
+/** Create a context. The transport is not touched until esimlpa_ctx_open(). */
+int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out);
+/** Close (if open) and free. NULL-safe. */
+void esimlpa_ctx_free(esimlpa_ctx *ctx);
+
+/** Connect the transport, open a logical channel and SELECT the ISD-R. */
+int esimlpa_ctx_open(esimlpa_ctx *ctx);
+/** Close the logical channel and disconnect. Safe when not open. */
+void esimlpa_ctx_close(esimlpa_ctx *ctx);
+
+/**
+ * Detail of the last failure on this context, e.g.
+ * "EnableProfile: eUICC result 2 (profileNotInDisabledState)" or
+ * "STORE DATA: status word 6A80". Empty string when the last call succeeded.
+ */
+const char *esimlpa_ctx_last_error(const esimlpa_ctx *ctx);
+/** Last status word the card returned (0 if none yet). */
+uint16_t esimlpa_ctx_last_sw(const esimlpa_ctx *ctx);
+/** Raw eUICC result code of the last failing ES10 call, or -1 if none. */
+int esimlpa_ctx_last_result_code(const esimlpa_ctx *ctx);
+
+/** Counters for benchmarks and cost reports. */
+struct esimlpa_ctx_stats {
+    unsigned long apdus;        /**< command APDUs sent through the transport */
+    unsigned long bytes_sent;   /**< command bytes */
+    unsigned long bytes_received; /**< response bytes incl. SW */
+    unsigned long store_data_blocks;
+    unsigned long get_responses;
+};
+void esimlpa_ctx_stats_get(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats *out);
+
+/** Library version string, e.g. "0.1.0". */
+const char *esimlpa_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

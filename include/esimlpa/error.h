@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file error.h
+ * @brief Error codes of libesimlpa.
+ *
+ * Every fallible call returns 0 or one of these negative codes. Each eUICC
+ * result code of an ES10 function (SGP.22 §5.7) maps to its own code, so a
+ * caller never has to parse text. esimlpa_strerror() names a code;
+ * esimlpa_ctx_last_error() gives the detail of the last failure (step,
+ * status word, raw result code).
+ */
+#ifndef ESIMLPA_ERROR_H
+#define ESIMLPA_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum esimlpa_error {
+    ESIMLPA_OK = 0,
+
+    /* Generic (-1 .. -99) */
+    ESIMLPA_EINVAL = -1,            /**< invalid argument from the caller */
+    ESIMLPA_ENOMEM = -2,            /**< out of memory */
+    ESIMLPA_EINTERNAL = -3,         /**< internal error (a bug) */
+    ESIMLPA_EUNSUPPORTED = -4,      /**< operation not supported by this transport/card */
+    ESIMLPA_ESTATE = -5,            /**< context not open, or already open */
+    ESIMLPA_EBADICCID = -6,         /**< malformed ICCID string */
+    ESIMLPA_EBADAID = -7,           /**< malformed AID string */
+    ESIMLPA_ETOOLONG = -8,          /**< an argument is longer than the spec allows */
+
+    /* Transport (-100 .. -199) */
+    ESIMLPA_ETRANSPORT = -100,      /**< transport failure without a more precise cause */
+    ESIMLPA_ENOREADER = -101,       /**< no (matching) card reader */
+    ESIMLPA_ENOCARD = -102,         /**< no card in the reader */
+    ESIMLPA_ECARDREMOVED = -103,    /**< card removed or reset during the session */
+    ESIMLPA_ETIMEOUT = -104,        /**< the card or modem did not answer in time */
+    ESIMLPA_EBUSY = -105,           /**< reader used exclusively by another process */
+    ESIMLPA_ENOSERVICE = -106,      /**< PC/SC service (pcscd) not running */
+
+    /* ISO 7816-4 status words (-200 .. -299) */
+    ESIMLPA_ESW = -200,             /**< unexpected status word (see last error) */
+    ESIMLPA_ENOCHANNEL = -201,      /**< no logical channel available (MANAGE CHANNEL) */
+    ESIMLPA_ENOISDR = -202,         /**< ISD-R not found on SELECT (6A82): not an eUICC */
+    ESIMLPA_ESW_WRONG_LENGTH = -203,   /**< 6700 */
+    ESIMLPA_ESW_WRONG_DATA = -204,     /**< 6A80 */
+    ESIMLPA_ESW_CONDITIONS = -205,     /**< 6985 conditions of use not satisfied */
+    ESIMLPA_ESW_INS_UNSUPPORTED = -206,/**< 6D00 */
+    ESIMLPA_ESW_CLA_UNSUPPORTED = -207,/**< 6E00 */
+    ESIMLPA_ESW_WRONG_P1P2 = -208,     /**< 6A86 / 6B00 */
+    ESIMLPA_ESW_TECHNICAL = -209,      /**< 6F00 technical problem */
+    ESIMLPA_ESW_SECURITY = -210,       /**< 6982 security status not satisfied */
+    ESIMLPA_ESW_MEMORY = -211,         /**< 6581 / 6A84 memory problem */
+    ESIMLPA_ESW_NOT_FOUND = -212,      /**< 6A82 file or application not found */
+    ESIMLPA_ETOOBIG = -213,            /**< response larger than the library accepts */
+
+    /* Codec (-300 .. -399) */
+    ESIMLPA_EDECODE = -300,         /**< malformed (DER/BER) data from the card */
+    ESIMLPA_EENCODE = -301,         /**< request could not be encoded */
+    ESIMLPA_EUNEXPECTED = -302,     /**< well-formed response of the wrong kind */
+
+    /* eUICC result codes of ES10 functions (-400 .. -499), SGP.22 §5.7 */
+    ESIMLPA_EICCID_OR_AID_NOT_FOUND = -401,      /**< iccidOrAidNotFound(1) */
+    ESIMLPA_EPROFILE_NOT_DISABLED = -402,        /**< profileNotInDisabledState(2) */
+    ESIMLPA_EPROFILE_NOT_ENABLED = -403,         /**< profileNotInEnabledState(2) */
+    ESIMLPA_EDISALLOWED_BY_POLICY = -404,        /**< disallowedByPolicy(3) */
+    ESIMLPA_EWRONG_PROFILE_REENABLING = -405,    /**< wrongProfileReenabling(4) */
+    ESIMLPA_ECAT_BUSY = -406,                    /**< catBusy(5) */
+    ESIMLPA_ENOTHING_TO_DELETE = -407,           /**< nothingToDelete(1) */
+    ESIMLPA_EICCID_NOT_FOUND = -408,             /**< iccidNotFound(1) (SetNickname) */
+    ESIMLPA_EINCORRECT_INPUT = -409,             /**< incorrectInputValues(1) (GetProfilesInfo) */
+    ESIMLPA_ENO_RESULT = -410,                   /**< noResultAvailable(1) (RetrieveNotificationsList) */
+    ESIMLPA_EEUICC_UNDEFINED = -411,             /**< undefinedError(127) */
+    ESIMLPA_EEUICC_UNKNOWN_RESULT = -412,        /**< result code not defined by SGP.22 */
+};
+
+/** Name of an error code, e.g. "profile not in disabled state". Never NULL. */
+const char *esimlpa_strerror(int code);
+
+/** Symbolic name of an error code, e.g. "ESIMLPA_EPROFILE_NOT_DISABLED". Never NULL. */
+const char *esimlpa_error_name(int code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal view of the context, shared by the library's layers. Not installed. */
+#ifndef ESIMLPA_CTX_INTERNAL_H
+#define ESIMLPA_CTX_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <esimlpa/esimlpa.h>
+
+#define ESIMLPA_ISDR_AID_HEX "A0000005591010FFFFFFFF8900000100"
+
+struct esimlpa_ctx {
+    struct esimlpa_apdu_transport *tr;
+    unsigned mss;                 /* STORE DATA block size, 1..255 */
+    esimlpa_log_fn log;
+    void *log_user;
+    enum esimlpa_log_level log_level;
+    int trace_apdu;
+
+    int connected;                /* transport connect() succeeded */
+    int open;                     /* channel open and ISD-R selected */
+    uint8_t channel;              /* logical channel of the ISD-R session */
+    int channel_by_transport;     /* opened through tr->open_logical_channel */
+
+    char last_error[512];
+    uint16_t last_sw;
+    int last_result_code;
+    struct esimlpa_ctx_stats stats;
+};
+
+/* Record a failure: formats "what" into ctx->last_error and returns code.
+ * Use as: return esimlpa__fail(ctx, ESIMLPA_EDECODE, "GetEID: %s", "truncated"); */
+int esimlpa__fail(esimlpa_ctx *ctx, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Record an eUICC result code (also sets last_result_code) and return code. */
+int esimlpa__fail_result(esimlpa_ctx *ctx, int code, long result, const char *function,
+                         const char *result_name);
+void esimlpa__clear_error(esimlpa_ctx *ctx);
+void esimlpa__log(esimlpa_ctx *ctx, enum esimlpa_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
