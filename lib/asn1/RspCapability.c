@@ -23,7 +23,6 @@ static void
 RspCapability_1_inherit_TYPE_descriptor(asn_TYPE_descriptor_t *td) {
 	td->free_struct    = asn_DEF_BIT_STRING.free_struct;
 	td->print_struct   = asn_DEF_BIT_STRING.print_struct;
-	td->check_constraints = asn_DEF_BIT_STRING.check_constraints;
 	td->ber_decoder    = asn_DEF_BIT_STRING.ber_decoder;
 	td->der_encoder    = asn_DEF_BIT_STRING.der_encoder;
 	td->xer_decoder    = asn_DEF_BIT_STRING.xer_decoder;

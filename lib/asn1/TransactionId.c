@@ -41,7 +41,6 @@ static void
 TransactionId_1_inherit_TYPE_descriptor(asn_TYPE_descriptor_t *td) {
 	td->free_struct    = asn_DEF_OCTET_STRING.free_struct;
 	td->print_struct   = asn_DEF_OCTET_STRING.print_struct;
-	td->check_constraints = asn_DEF_OCTET_STRING.check_constraints;
 	td->ber_decoder    = asn_DEF_OCTET_STRING.ber_decoder;
 	td->der_encoder    = asn_DEF_OCTET_STRING.der_encoder;
 	td->xer_decoder    = asn_DEF_OCTET_STRING.xer_decoder;

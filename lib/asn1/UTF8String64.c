@@ -47,7 +47,6 @@ static void
 UTF8String64_1_inherit_TYPE_descriptor(asn_TYPE_descriptor_t *td) {
 	td->free_struct    = asn_DEF_UTF8String.free_struct;
 	td->print_struct   = asn_DEF_UTF8String.print_struct;
-	td->check_constraints = asn_DEF_UTF8String.check_constraints;
 	td->ber_decoder    = asn_DEF_UTF8String.ber_decoder;
 	td->der_encoder    = asn_DEF_UTF8String.der_encoder;
 	td->xer_decoder    = asn_DEF_UTF8String.xer_decoder;

@@ -74,15 +74,14 @@ int esimlpa__bits_set(BIT_STRING_t *bs, unsigned mask, unsigned nbits_declared)
         if (mask & (1u << i))
             top = i + 1;
     size_t nbytes = (top + 7) / 8;
-    uint8_t *b = NULL;
-    if (nbytes) {
-        b = calloc(nbytes, 1);
-        if (!b)
-            return -1;
-        for (unsigned i = 0; i < top; i++)
-            if (mask & (1u << i))
-                b[i / 8] |= (uint8_t)(0x80u >> (i % 8));
-    }
+    /* Never NULL, even when empty: the runtime's BIT STRING constraint
+     * check treats a NULL buffer as "value not given". */
+    uint8_t *b = calloc(nbytes ? nbytes : 1, 1);
+    if (!b)
+        return -1;
+    for (unsigned i = 0; i < top; i++)
+        if (mask & (1u << i))
+            b[i / 8] |= (uint8_t)(0x80u >> (i % 8));
     free(bs->buf);
     bs->buf = b;
     bs->size = (int)nbytes;
