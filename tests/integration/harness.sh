@@ -1,0 +1,91 @@
+# SPDX-License-Identifier: MIT
+# Shared set-up for the end-to-end tests: a real pcscd with the vpcd reader
+# driver, the soft eUICC attached to it, and a fresh state per test.
+# Sourced by the test scripts; expects these variables from meson:
+#   SOFT_EUICC  path of esimlpa-soft-euicc     CLI   path of the esimlpa CLI
+#   PKI_SCRIPT  tests/sim/pki/gen-test-pki.sh  SEED  seed state JSON
+#   PKI_DIR     a directory for the (cached) test PKI
+set -u
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+note() { echo "# $*"; }
+
+H_TMP=$(mktemp -d /tmp/esimlpa-it.XXXXXX)
+H_PCSCD_PID=""
+H_EUICC_PID=""
+READER_PORT=35963
+
+h_cleanup() {
+    [ -n "$H_EUICC_PID" ] && kill "$H_EUICC_PID" 2>/dev/null && wait "$H_EUICC_PID" 2>/dev/null
+    if [ -n "$H_PCSCD_PID" ]; then
+        kill "$H_PCSCD_PID" 2>/dev/null
+        wait "$H_PCSCD_PID" 2>/dev/null
+    fi
+    rm -rf "$H_TMP"
+}
+trap h_cleanup EXIT
+
+# The test PKI is generated once per build directory (it takes a second).
+h_pki() {
+    if [ ! -f "$PKI_DIR/euicc_nist.key" ]; then
+        mkdir -p "$PKI_DIR"
+        sh "$PKI_SCRIPT" "$PKI_DIR" both >"$H_TMP/pki.log" 2>&1 || { cat "$H_TMP/pki.log" >&2; fail "test PKI generation"; }
+    fi
+}
+
+# Start pcscd unless one is already serving the machine (there can be only one).
+h_pcscd() {
+    if pgrep -x pcscd >/dev/null 2>&1; then
+        note "using the running pcscd"
+        return 0
+    fi
+    mkdir -p "$H_TMP/reader.conf.d"
+    cat >"$H_TMP/reader.conf.d/vpcd" <<EOC
+FRIENDLYNAME "Virtual PCD"
+DEVICENAME   /dev/null:0x8C7B
+LIBPATH      /usr/lib/pcsc/drivers/serial/libifdvpcd.so
+CHANNELID    0x8C7B
+EOC
+    pcscd -f -c "$H_TMP/reader.conf.d" >"$H_TMP/pcscd.log" 2>&1 &
+    H_PCSCD_PID=$!
+    for _ in $(seq 50); do
+        [ -S /run/pcscd/pcscd.comm ] && ss -ltn 2>/dev/null | grep -q ":$READER_PORT " && return 0
+        sleep 0.1
+    done
+    cat "$H_TMP/pcscd.log" >&2
+    fail "pcscd did not come up"
+}
+
+# Start the soft eUICC with a fresh copy of the seed state (or $1 as state).
+h_euicc() {
+    state=${1:-$H_TMP/state.json}
+    [ -f "$state" ] || cp "$SEED" "$state"
+    "$SOFT_EUICC" --state "$state" \
+        --euicc-key "$PKI_DIR/euicc_nist.key" --euicc-cert "$PKI_DIR/euicc_nist.der" \
+        --eum-cert "$PKI_DIR/eum_nist.der" --ci-cert "$PKI_DIR/ci_nist.der" \
+        --vpcd "127.0.0.1:$READER_PORT" ${EUICC_ARGS:-} >"$H_TMP/euicc.log" 2>&1 &
+    H_EUICC_PID=$!
+    # Wait until pcscd reports the card (it polls the ATR about every 400 ms).
+    for _ in $(seq 60); do
+        if "$CLI" chip info >/dev/null 2>&1; then return 0; fi
+        kill -0 "$H_EUICC_PID" 2>/dev/null || { cat "$H_TMP/euicc.log" >&2; fail "soft eUICC exited"; }
+        sleep 0.1
+    done
+    cat "$H_TMP/euicc.log" >&2
+    fail "the soft eUICC did not appear in pcscd"
+}
+
+h_stop_euicc() {
+    [ -n "$H_EUICC_PID" ] && kill "$H_EUICC_PID" 2>/dev/null && wait "$H_EUICC_PID" 2>/dev/null
+    H_EUICC_PID=""
+}
+
+h_up() { h_pki; h_pcscd; h_euicc "$@"; }
+
+# Run the CLI; stdout to $OUT, stderr to $ERR, exit status to $RC.
+run() {
+    OUT=$("$CLI" "$@" 2>"$H_TMP/err"); RC=$?
+    ERR=$(cat "$H_TMP/err")
+    return 0
+}
+expect_rc() { [ "$RC" = "$1" ] || fail "esimlpa $2: exit $RC, expected $1 (stderr: $ERR)"; }
