@@ -72,6 +72,23 @@ enum esimlpa_error {
     ESIMLPA_ENO_RESULT = -410,                   /**< noResultAvailable(1) (RetrieveNotificationsList) */
     ESIMLPA_EEUICC_UNDEFINED = -411,             /**< undefinedError(127) */
     ESIMLPA_EEUICC_UNKNOWN_RESULT = -412,        /**< result code not defined by SGP.22 */
+
+    /* HTTP transport (-500 .. -549) */
+    ESIMLPA_EHTTP = -500,           /**< HTTP transport failure without a more precise cause */
+    ESIMLPA_EHTTP_CONNECT = -501,   /**< cannot resolve or connect to the server */
+    ESIMLPA_EHTTP_TLS = -502,       /**< TLS handshake failed (other than verification) */
+    ESIMLPA_EHTTP_CERT = -503,      /**< server certificate not trusted, expired or wrong host name */
+    ESIMLPA_EHTTP_STATUS = -504,    /**< unexpected HTTP status (e.g. 5xx) */
+    ESIMLPA_EHTTP_TOOBIG = -505,    /**< response larger than the configured cap */
+    ESIMLPA_EHTTP_PLAIN = -506,     /**< plain http:// refused */
+    ESIMLPA_EHTTP_CLOSED = -507,    /**< connection closed before the whole response arrived */
+
+    /* ES9+/ES11 (-550 .. -599) */
+    ESIMLPA_EES9_FAILED = -550,     /**< functionExecutionStatus Failed (subject/reason in last error) */
+    ESIMLPA_EES9_EXPIRED = -551,    /**< functionExecutionStatus Expired */
+    ESIMLPA_EES9_BADRESPONSE = -552,/**< response JSON malformed or missing a required field */
+    ESIMLPA_EBADACTIVATION = -553,  /**< malformed activation code */
+    ESIMLPA_EHEADER = -554,         /**< missing or unsupported X-Admin-Protocol / content type */
 };
 
 /** Name of an error code, e.g. "profile not in disabled state". Never NULL. */

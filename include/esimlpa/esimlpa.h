@@ -12,5 +12,6 @@
 #include <esimlpa/transport.h>
 #include <esimlpa/ctx.h>
 #include <esimlpa/es10.h>
+#include <esimlpa/http.h>
 
 #endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file http.h
+ * @brief HTTP transport interface for ES9+ / ES11 (SGP.22 §6), and the
+ *        built-in libcurl backend.
+ *
+ * The library POSTs JSON to https://<server>/gsma/rsp2/es9plus/<function>.
+ * Integrators may supply their own transport; the built-in one verifies the
+ * TLS peer and host name unless explicitly told not to, and reuses one
+ * connection for a whole session (one TLS handshake per download).
+ */
+#ifndef ESIMLPA_HTTP_H
+#define ESIMLPA_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define ESIMLPA_HTTP_TRANSPORT_VERSION 1
+
+/** One HTTP response. The transport allocates body with malloc(); the caller frees it. */
+struct esimlpa_http_response {
+    long status;            /**< HTTP status code, e.g. 200, 204 */
+    uint8_t *body;          /**< NUL-terminated for convenience (not counted in body_len) */
+    size_t body_len;
+    char *admin_protocol;   /**< value of the X-Admin-Protocol header, or NULL; malloc'd */
+};
+
+struct esimlpa_http_transport {
+    unsigned version;   /**< ESIMLPA_HTTP_TRANSPORT_VERSION */
+    void *user;
+    /**
+     * POST @p body to @p url ("https://host[:port]/path"). @p headers is a
+     * NULL-terminated list of "Name: value" lines. Returns 0 with *resp filled
+     * (any HTTP status), or a negative ESIMLPA_E* code for a transport failure
+     * (ESIMLPA_EHTTP_CONNECT, ESIMLPA_EHTTP_TLS, ESIMLPA_ETIMEOUT, ...).
+     */
+    int (*post)(void *user, const char *url, const char *const *headers,
+                const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp);
+    /** Optional: drop pooled connections (end of a session). */
+    void (*reset)(void *user);
+};
+
+void esimlpa_http_response_clear(struct esimlpa_http_response *resp);
+
+#define ESIMLPA_CURL_OPTIONS_VERSION 1
+
+/** Options of the libcurl backend. All pointers may be NULL. */
+struct esimlpa_curl_options {
+    unsigned version;            /**< ESIMLPA_CURL_OPTIONS_VERSION */
+    const char *ca_file;         /**< PEM bundle of trusted roots (production: GSMA CI roots) */
+    const char *ca_path;         /**< directory of hashed CA certificates */
+    int insecure_no_verify;      /**< non-zero disables peer and host verification: testing only */
+    const char *const *resolve;  /**< NULL-terminated "host:port:address" entries, like curl --resolve */
+    long connect_timeout_ms;     /**< 0: 10000 */
+    long total_timeout_ms;       /**< per request; 0: 60000 */
+    size_t max_response;         /**< bytes; 0: 4 MiB */
+    int allow_plain_http;        /**< non-zero allows http:// URLs (tests only); default refuses */
+};
+
+/** Statistics of a curl transport: what one session cost. */
+struct esimlpa_http_stats {
+    unsigned long requests;
+    unsigned long connections;     /**< new TCP connections opened */
+    unsigned long tls_handshakes;  /**< new TLS sessions negotiated */
+    unsigned long bytes_sent, bytes_received;
+};
+
+int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
+                               struct esimlpa_http_transport **out);
+void esimlpa_curl_transport_free(struct esimlpa_http_transport *t);
+void esimlpa_curl_transport_stats(const struct esimlpa_http_transport *t,
+                                  struct esimlpa_http_stats *out);
+/** Detail of the last failure of this transport (curl's error text), "" if none. */
+const char *esimlpa_curl_transport_last_error(const struct esimlpa_http_transport *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
