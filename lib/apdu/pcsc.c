@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Built-in PC/SC (pcsc-lite) APDU transport. The card is shared with other
+ * processes (SCARD_SHARE_SHARED); 61xx/6Cxx from T=0 are passed through for
+ * the ISO 7816 layer to handle.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <winscard.h>
+
+#include <esimlpa/error.h>
+#include <esimlpa/transport.h>
+
+struct pcsc_transport {
+    struct esimlpa_apdu_transport pub;  /* first: the public handle points here */
+    char *reader_opt;                   /* name or decimal index, or NULL */
+    int protocol;                       /* esimlpa_pcsc_options.protocol */
+    SCARDCONTEXT hctx;
+    int have_ctx;
+    SCARDHANDLE card;
+    int have_card;
+    DWORD active_protocol;
+    char *reader;                       /* connected reader's name */
+};
+
+static int pcsc_connect(void *user);
+static void pcsc_disconnect(void *user);
+static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t *resp,
+                         size_t *resp_len);
+
+/* PC/SC result -> ESIMLPA_E*. @in_session: a missing card means it was removed. */
+static int map_pcsc(LONG rv, int in_session)
+{
+    switch (rv) {
+    case SCARD_S_SUCCESS:
+        return ESIMLPA_OK;
+    case SCARD_E_NO_SERVICE:
+    case SCARD_E_SERVICE_STOPPED:
+        return ESIMLPA_ENOSERVICE;
+    case SCARD_E_NO_READERS_AVAILABLE:
+    case SCARD_E_UNKNOWN_READER:
+    case SCARD_E_READER_UNAVAILABLE:
+        return ESIMLPA_ENOREADER;
+    case SCARD_E_NO_SMARTCARD:
+    case SCARD_W_REMOVED_CARD:
+        return in_session ? ESIMLPA_ECARDREMOVED : ESIMLPA_ENOCARD;
+    case SCARD_W_RESET_CARD:
+        return ESIMLPA_ECARDREMOVED;
+    case SCARD_E_SHARING_VIOLATION:
+        return ESIMLPA_EBUSY;
+    case SCARD_E_TIMEOUT:
+        return ESIMLPA_ETIMEOUT;
+    case SCARD_E_NO_MEMORY:
+        return ESIMLPA_ENOMEM;
+    default:
+        return ESIMLPA_ETRANSPORT;
+    }
+}
+
+/* The readers as one multi-string (malloc'd), *len its size. */
+static int list_readers(SCARDCONTEXT hctx, char **multi, DWORD *len)
+{
+    DWORD n = 0;
+    LONG rv = SCardListReaders(hctx, NULL, NULL, &n);
+    if (rv != SCARD_S_SUCCESS)
+        return map_pcsc(rv, 0);
+    if (n <= 1)
+        return ESIMLPA_ENOREADER;
+    char *buf = calloc(1, (size_t)n + 1);
+    if (!buf)
+        return ESIMLPA_ENOMEM;
+    rv = SCardListReaders(hctx, NULL, buf, &n);
+    if (rv != SCARD_S_SUCCESS) {
+        free(buf);
+        return map_pcsc(rv, 0);
+    }
+    *multi = buf;
+    *len = n;
+    return ESIMLPA_OK;
+}
+
+int esimlpa_pcsc_readers_list(char ***names)
+{
+    if (!names)
+        return ESIMLPA_EINVAL;
+    *names = NULL;
+    SCARDCONTEXT hctx;
+    LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &hctx);
+    if (rv != SCARD_S_SUCCESS)
+        return map_pcsc(rv, 0);
+    char *multi = NULL;
+    DWORD len = 0;
+    int rc = list_readers(hctx, &multi, &len);
+    SCardReleaseContext(hctx);
+    if (rc != ESIMLPA_OK)
+        return rc;
+
+    size_t count = 0;
+    for (const char *p = multi; *p; p += strlen(p) + 1)
+        count++;
+    if (count == 0) {
+        free(multi);
+        return ESIMLPA_ENOREADER;
+    }
+    char **out = calloc(count + 1, sizeof *out);
+    if (!out) {
+        free(multi);
+        return ESIMLPA_ENOMEM;
+    }
+    size_t i = 0;
+    for (const char *p = multi; *p; p += strlen(p) + 1) {
+        out[i] = strdup(p);
+        if (!out[i]) {
+            free(multi);
+            esimlpa_pcsc_readers_free(out);
+            return ESIMLPA_ENOMEM;
+        }
+        i++;
+    }
+    free(multi);
+    *names = out;
+    return ESIMLPA_OK;
+}
+
+void esimlpa_pcsc_readers_free(char **names)
+{
+    if (!names)
+        return;
+    for (size_t i = 0; names[i]; i++)
+        free(names[i]);
+    free(names);
+}
+
+int esimlpa_pcsc_transport_new(const struct esimlpa_pcsc_options *opts,
+                               struct esimlpa_apdu_transport **out)
+{
+    if (!out)
+        return ESIMLPA_EINVAL;
+    *out = NULL;
+    if (opts && (opts->version != ESIMLPA_PCSC_OPTIONS_VERSION || opts->protocol < 0 ||
+                 opts->protocol > 2))
+        return ESIMLPA_EINVAL;
+    if (opts && opts->reader && opts->reader[0] == '\0')
+        return ESIMLPA_EINVAL;
+
+    struct pcsc_transport *t = calloc(1, sizeof *t);
+    if (!t)
+        return ESIMLPA_ENOMEM;
+    if (opts && opts->reader) {
+        t->reader_opt = strdup(opts->reader);
+        if (!t->reader_opt) {
+            free(t);
+            return ESIMLPA_ENOMEM;
+        }
+    }
+    t->protocol = opts ? opts->protocol : 0;
+    t->pub.version = ESIMLPA_APDU_TRANSPORT_VERSION;
+    t->pub.user = t;
+    t->pub.connect = pcsc_connect;
+    t->pub.disconnect = pcsc_disconnect;
+    t->pub.transmit = pcsc_transmit;
+    *out = &t->pub;
+    return ESIMLPA_OK;
+}
+
+static struct pcsc_transport *as_pcsc(const struct esimlpa_apdu_transport *t)
+{
+    if (!t || t->connect != pcsc_connect)
+        return NULL;
+    return (struct pcsc_transport *)t->user;
+}
+
+void esimlpa_pcsc_transport_free(struct esimlpa_apdu_transport *tr)
+{
+    struct pcsc_transport *t = as_pcsc(tr);
+    if (!t)
+        return;
+    pcsc_disconnect(t);
+    free(t->reader_opt);
+    free(t);
+}
+
+const char *esimlpa_pcsc_transport_reader(const struct esimlpa_apdu_transport *tr)
+{
+    const struct pcsc_transport *t = as_pcsc(tr);
+    return (t && t->have_card) ? t->reader : NULL;
+}
+
+static int is_index(const char *s)
+{
+    if (!s || !*s || strlen(s) > 4)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+static DWORD wanted_protocols(int protocol)
+{
+    switch (protocol) {
+    case 1: return SCARD_PROTOCOL_T0;
+    case 2: return SCARD_PROTOCOL_T1;
+    default: return SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1;
+    }
+}
+
+static int connect_reader(struct pcsc_transport *t, const char *name)
+{
+    SCARDHANDLE card;
+    DWORD active = 0;
+    LONG rv = SCardConnect(t->hctx, name, SCARD_SHARE_SHARED, wanted_protocols(t->protocol),
+                           &card, &active);
+    if (rv != SCARD_S_SUCCESS)
+        return map_pcsc(rv, 0);
+    char *copy = strdup(name);
+    if (!copy) {
+        SCardDisconnect(card, SCARD_LEAVE_CARD);
+        return ESIMLPA_ENOMEM;
+    }
+    t->card = card;
+    t->have_card = 1;
+    t->active_protocol = active;
+    t->reader = copy;
+    return ESIMLPA_OK;
+}
+
+static int pcsc_connect(void *user)
+{
+    struct pcsc_transport *t = user;
+    if (t->have_card)
+        return ESIMLPA_OK;
+    if (!t->have_ctx) {
+        LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &t->hctx);
+        if (rv != SCARD_S_SUCCESS)
+            return map_pcsc(rv, 0);
+        t->have_ctx = 1;
+    }
+    char *multi = NULL;
+    DWORD len = 0;
+    int rc = list_readers(t->hctx, &multi, &len);
+    if (rc != ESIMLPA_OK)
+        return rc;
+
+    if (t->reader_opt) {
+        /* An exact reader name wins over an index ("0" could be a name too). */
+        const char *match = NULL;
+        for (const char *p = multi; *p && !match; p += strlen(p) + 1)
+            if (strcmp(p, t->reader_opt) == 0)
+                match = p;
+        if (!match && is_index(t->reader_opt)) {
+            long want = strtol(t->reader_opt, NULL, 10), i = 0;
+            for (const char *p = multi; *p && !match; p += strlen(p) + 1, i++)
+                if (i == want)
+                    match = p;
+        }
+        rc = match ? connect_reader(t, match) : ESIMLPA_ENOREADER;
+    } else {
+        /* First reader with a card we can share. */
+        rc = ESIMLPA_ENOCARD;
+        for (const char *p = multi; *p; p += strlen(p) + 1) {
+            int r = connect_reader(t, p);
+            if (r == ESIMLPA_OK) {
+                rc = ESIMLPA_OK;
+                break;
+            }
+            if (r == ESIMLPA_EBUSY || r == ESIMLPA_ENOMEM || r == ESIMLPA_ENOSERVICE)
+                rc = r;
+        }
+    }
+    free(multi);
+    return rc;
+}
+
+static void pcsc_disconnect(void *user)
+{
+    struct pcsc_transport *t = user;
+    if (!t)
+        return;
+    if (t->have_card) {
+        SCardDisconnect(t->card, SCARD_LEAVE_CARD);
+        t->have_card = 0;
+    }
+    free(t->reader);
+    t->reader = NULL;
+    if (t->have_ctx) {
+        SCardReleaseContext(t->hctx);
+        t->have_ctx = 0;
+    }
+}
+
+static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t *resp,
+                         size_t *resp_len)
+{
+    struct pcsc_transport *t = user;
+    if (!t || !cmd || !resp || !resp_len)
+        return ESIMLPA_EINVAL;
+    if (!t->have_card)
+        return ESIMLPA_ENOCARD;
+    const SCARD_IO_REQUEST *pci =
+        (t->active_protocol == SCARD_PROTOCOL_T1) ? SCARD_PCI_T1 : SCARD_PCI_T0;
+    DWORD rlen = (DWORD)*resp_len;
+    LONG rv = SCardTransmit(t->card, pci, cmd, (DWORD)cmd_len, NULL, resp, &rlen);
+    if (rv != SCARD_S_SUCCESS)
+        return map_pcsc(rv, 1);
+    *resp_len = rlen;
+    return ESIMLPA_OK;
+}

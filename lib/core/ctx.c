@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* Context lifecycle and its public accessors. */
+#include "ctx_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "apdu/apdu_internal.h"
+#include "core/esimlpa_version.h"
+
+#define DEFAULT_MSS 255u
+#define MAX_MSS 255u
+
+int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out)
+{
+    if (!out)
+        return ESIMLPA_EINVAL;
+    *out = NULL;
+    if (!opts || opts->version != ESIMLPA_CTX_OPTIONS_VERSION)
+        return ESIMLPA_EINVAL;
+    const struct esimlpa_apdu_transport *tr = opts->transport;
+    if (!tr || tr->version != ESIMLPA_APDU_TRANSPORT_VERSION || !tr->transmit)
+        return ESIMLPA_EINVAL;
+    /* open/close of a logical channel by the transport come as a pair. */
+    if (tr->close_logical_channel && !tr->open_logical_channel)
+        return ESIMLPA_EINVAL;
+    if (opts->store_data_mss > MAX_MSS)
+        return ESIMLPA_EINVAL;
+
+    esimlpa_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return ESIMLPA_ENOMEM;
+    ctx->tr = opts->transport;
+    ctx->mss = opts->store_data_mss ? opts->store_data_mss : DEFAULT_MSS;
+    ctx->log = opts->log;
+    ctx->log_user = opts->log_user;
+    ctx->log_level = opts->log_level;
+    ctx->trace_apdu = opts->trace_apdu != 0;
+    ctx->last_result_code = -1;
+    *out = ctx;
+    return ESIMLPA_OK;
+}
+
+void esimlpa_ctx_free(esimlpa_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    esimlpa_ctx_close(ctx);
+    free(ctx);
+}
+
+int esimlpa_ctx_open(esimlpa_ctx *ctx)
+{
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    if (ctx->open)
+        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "open: context already open");
+    int rc = esimlpa__apdu_open(ctx);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    esimlpa__clear_error(ctx);
+    esimlpa__log(ctx, ESIMLPA_LOG_INFO, "ISD-R selected on logical channel %u",
+                 (unsigned)ctx->channel);
+    return ESIMLPA_OK;
+}
+
+void esimlpa_ctx_close(esimlpa_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->open || ctx->connected)
+        esimlpa__apdu_close(ctx);
+}
+
+const char *esimlpa_ctx_last_error(const esimlpa_ctx *ctx)
+{
+    return ctx ? ctx->last_error : "";
+}
+
+uint16_t esimlpa_ctx_last_sw(const esimlpa_ctx *ctx)
+{
+    return ctx ? ctx->last_sw : 0;
+}
+
+int esimlpa_ctx_last_result_code(const esimlpa_ctx *ctx)
+{
+    return ctx ? ctx->last_result_code : -1;
+}
+
+void esimlpa_ctx_stats_get(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats *out)
+{
+    if (!out)
+        return;
+    if (!ctx) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    *out = ctx->stats;
+}
+
+const char *esimlpa_version(void)
+{
+    return ESIMLPA_VERSION_STRING;
+}
