@@ -9,6 +9,7 @@
 
 #include "OperatorId.h"
 #include "DpProprietaryData.h"
+#include "VendorSpecificExtension.h"
 #include "NotificationConfigurationInformation.h"
 static int
 memb_profileNickname_constraint_1(asn_TYPE_descriptor_t *td, const void *sptr,
@@ -177,8 +178,53 @@ asn_TYPE_descriptor_t asn_DEF_notificationConfigurationInfo_11 = {
 	&asn_SPC_notificationConfigurationInfo_specs_11	/* Additional specs */
 };
 
+static asn_TYPE_member_t asn_MBR_refArDo_17[] = {
+	{ ATF_OPEN_TYPE | ATF_POINTER, 0, 0,
+		-1 /* Ambiguous tag (ANY?) */,
+		0,
+		&asn_DEF_ANY,
+		0,	/* Defer constraints checking to the member type */
+		0,	/* PER is not compiled, use -gen-PER */
+		0,
+		""
+		},
+};
+static const ber_tlv_tag_t asn_DEF_refArDo_tags_17[] = {
+	(ASN_TAG_CLASS_CONTEXT | (118 << 2)),
+	(ASN_TAG_CLASS_UNIVERSAL | (16 << 2))
+};
+static asn_SET_OF_specifics_t asn_SPC_refArDo_specs_17 = {
+	sizeof(struct ProfileInfo__refArDo),
+	offsetof(struct ProfileInfo__refArDo, _asn_ctx),
+	0,	/* XER encoding is XMLDelimitedItemList */
+};
+static /* Use -fall-defs-global to expose */
+asn_TYPE_descriptor_t asn_DEF_refArDo_17 = {
+	"refArDo",
+	"refArDo",
+	SEQUENCE_OF_free,
+	SEQUENCE_OF_print,
+	SEQUENCE_OF_constraint,
+	SEQUENCE_OF_decode_ber,
+	SEQUENCE_OF_encode_der,
+	SEQUENCE_OF_decode_xer,
+	SEQUENCE_OF_encode_xer,
+	0, 0,	/* No PER support, use "-gen-PER" to enable */
+	0,	/* Use generic outmost tag fetcher */
+	asn_DEF_refArDo_tags_17,
+	sizeof(asn_DEF_refArDo_tags_17)
+		/sizeof(asn_DEF_refArDo_tags_17[0]) - 1, /* 1 */
+	asn_DEF_refArDo_tags_17,	/* Same as above */
+	sizeof(asn_DEF_refArDo_tags_17)
+		/sizeof(asn_DEF_refArDo_tags_17[0]), /* 2 */
+	0,	/* No PER visible constraints */
+	asn_MBR_refArDo_17,
+	1,	/* Single element */
+	&asn_SPC_refArDo_specs_17	/* Additional specs */
+};
+
 static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
-	{ ATF_POINTER, 13, offsetof(struct ProfileInfo, iccid),
+	{ ATF_POINTER, 15, offsetof(struct ProfileInfo, iccid),
 		(ASN_TAG_CLASS_APPLICATION | (26 << 2)),
 		0,
 		&asn_DEF_Iccid,
@@ -187,7 +233,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"iccid"
 		},
-	{ ATF_POINTER, 12, offsetof(struct ProfileInfo, isdpAid),
+	{ ATF_POINTER, 14, offsetof(struct ProfileInfo, isdpAid),
 		(ASN_TAG_CLASS_APPLICATION | (15 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_OctetTo16,
@@ -196,7 +242,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"isdpAid"
 		},
-	{ ATF_POINTER, 11, offsetof(struct ProfileInfo, profileState),
+	{ ATF_POINTER, 13, offsetof(struct ProfileInfo, profileState),
 		(ASN_TAG_CLASS_CONTEXT | (112 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_ProfileState,
@@ -205,7 +251,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"profileState"
 		},
-	{ ATF_POINTER, 10, offsetof(struct ProfileInfo, profileNickname),
+	{ ATF_POINTER, 12, offsetof(struct ProfileInfo, profileNickname),
 		(ASN_TAG_CLASS_CONTEXT | (16 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_UTF8String,
@@ -214,7 +260,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"profileNickname"
 		},
-	{ ATF_POINTER, 9, offsetof(struct ProfileInfo, serviceProviderName),
+	{ ATF_POINTER, 11, offsetof(struct ProfileInfo, serviceProviderName),
 		(ASN_TAG_CLASS_CONTEXT | (17 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_UTF8String,
@@ -223,7 +269,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"serviceProviderName"
 		},
-	{ ATF_POINTER, 8, offsetof(struct ProfileInfo, profileName),
+	{ ATF_POINTER, 10, offsetof(struct ProfileInfo, profileName),
 		(ASN_TAG_CLASS_CONTEXT | (18 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_UTF8String,
@@ -232,7 +278,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"profileName"
 		},
-	{ ATF_POINTER, 7, offsetof(struct ProfileInfo, iconType),
+	{ ATF_POINTER, 9, offsetof(struct ProfileInfo, iconType),
 		(ASN_TAG_CLASS_CONTEXT | (19 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_IconType,
@@ -241,7 +287,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"iconType"
 		},
-	{ ATF_POINTER, 6, offsetof(struct ProfileInfo, icon),
+	{ ATF_POINTER, 8, offsetof(struct ProfileInfo, icon),
 		(ASN_TAG_CLASS_CONTEXT | (20 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_OCTET_STRING,
@@ -250,7 +296,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"icon"
 		},
-	{ ATF_POINTER, 5, offsetof(struct ProfileInfo, profileClass),
+	{ ATF_POINTER, 7, offsetof(struct ProfileInfo, profileClass),
 		(ASN_TAG_CLASS_CONTEXT | (21 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_ProfileClass,
@@ -259,7 +305,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"profileClass"
 		},
-	{ ATF_POINTER, 4, offsetof(struct ProfileInfo, notificationConfigurationInfo),
+	{ ATF_POINTER, 6, offsetof(struct ProfileInfo, notificationConfigurationInfo),
 		(ASN_TAG_CLASS_CONTEXT | (22 << 2)),
 		0,
 		&asn_DEF_notificationConfigurationInfo_11,
@@ -268,7 +314,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"notificationConfigurationInfo"
 		},
-	{ ATF_POINTER, 3, offsetof(struct ProfileInfo, profileOwner),
+	{ ATF_POINTER, 5, offsetof(struct ProfileInfo, profileOwner),
 		(ASN_TAG_CLASS_CONTEXT | (23 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_OperatorId,
@@ -277,7 +323,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"profileOwner"
 		},
-	{ ATF_POINTER, 2, offsetof(struct ProfileInfo, dpProprietaryData),
+	{ ATF_POINTER, 4, offsetof(struct ProfileInfo, dpProprietaryData),
 		(ASN_TAG_CLASS_CONTEXT | (24 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_DpProprietaryData,
@@ -286,7 +332,7 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,
 		"dpProprietaryData"
 		},
-	{ ATF_POINTER, 1, offsetof(struct ProfileInfo, profilePolicyRules),
+	{ ATF_POINTER, 3, offsetof(struct ProfileInfo, profilePolicyRules),
 		(ASN_TAG_CLASS_CONTEXT | (25 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_PprIds,
@@ -294,6 +340,24 @@ static asn_TYPE_member_t asn_MBR_ProfileInfo_1[] = {
 		0,	/* PER is not compiled, use -gen-PER */
 		0,
 		"profilePolicyRules"
+		},
+	{ ATF_POINTER, 2, offsetof(struct ProfileInfo, serviceSpecificDataStoredInEuicc),
+		(ASN_TAG_CLASS_CONTEXT | (34 << 2)),
+		-1,	/* IMPLICIT tag at current level */
+		&asn_DEF_VendorSpecificExtension,
+		0,	/* Defer constraints checking to the member type */
+		0,	/* PER is not compiled, use -gen-PER */
+		0,
+		"serviceSpecificDataStoredInEuicc"
+		},
+	{ ATF_POINTER, 1, offsetof(struct ProfileInfo, refArDo),
+		(ASN_TAG_CLASS_CONTEXT | (118 << 2)),
+		0,
+		&asn_DEF_refArDo_17,
+		0,	/* Defer constraints checking to the member type */
+		0,	/* PER is not compiled, use -gen-PER */
+		0,
+		"refArDo"
 		},
 };
 static const ber_tlv_tag_t asn_DEF_ProfileInfo_tags_1[] = {
@@ -313,16 +377,18 @@ static const asn_TYPE_tag2member_t asn_MAP_ProfileInfo_tag2el_1[] = {
     { (ASN_TAG_CLASS_CONTEXT | (23 << 2)), 10, 0, 0 }, /* profileOwner */
     { (ASN_TAG_CLASS_CONTEXT | (24 << 2)), 11, 0, 0 }, /* dpProprietaryData */
     { (ASN_TAG_CLASS_CONTEXT | (25 << 2)), 12, 0, 0 }, /* profilePolicyRules */
-    { (ASN_TAG_CLASS_CONTEXT | (112 << 2)), 2, 0, 0 } /* profileState */
+    { (ASN_TAG_CLASS_CONTEXT | (34 << 2)), 13, 0, 0 }, /* serviceSpecificDataStoredInEuicc */
+    { (ASN_TAG_CLASS_CONTEXT | (112 << 2)), 2, 0, 0 }, /* profileState */
+    { (ASN_TAG_CLASS_CONTEXT | (118 << 2)), 14, 0, 0 } /* refArDo */
 };
 static asn_SEQUENCE_specifics_t asn_SPC_ProfileInfo_specs_1 = {
 	sizeof(struct ProfileInfo),
 	offsetof(struct ProfileInfo, _asn_ctx),
 	asn_MAP_ProfileInfo_tag2el_1,
-	13,	/* Count of tags in the map */
+	15,	/* Count of tags in the map */
 	0, 0, 0,	/* Optional elements (not needed) */
-	12,	/* Start extensions */
-	14	/* Stop extensions */
+	14,	/* Start extensions */
+	16	/* Stop extensions */
 };
 asn_TYPE_descriptor_t asn_DEF_ProfileInfo = {
 	"ProfileInfo",
@@ -344,7 +410,7 @@ asn_TYPE_descriptor_t asn_DEF_ProfileInfo = {
 		/sizeof(asn_DEF_ProfileInfo_tags_1[0]), /* 2 */
 	0,	/* No PER visible constraints */
 	asn_MBR_ProfileInfo_1,
-	13,	/* Elements count */
+	15,	/* Elements count */
 	&asn_SPC_ProfileInfo_specs_1	/* Additional specs */
 };
 

@@ -22,6 +22,7 @@
 #include "PprIds.h"
 #include <asn_SEQUENCE_OF.h>
 #include <constr_SEQUENCE_OF.h>
+#include <ANY.h>
 #include <constr_SEQUENCE.h>
 
 #ifdef __cplusplus
@@ -31,6 +32,7 @@ extern "C" {
 /* Forward declarations */
 struct OperatorId;
 struct DpProprietaryData;
+struct VendorSpecificExtension;
 struct NotificationConfigurationInformation;
 
 /* ProfileInfo */
@@ -53,6 +55,13 @@ typedef struct ProfileInfo {
 	struct OperatorId	*profileOwner	/* OPTIONAL */;
 	struct DpProprietaryData	*dpProprietaryData	/* OPTIONAL */;
 	PprIds_t	*profilePolicyRules	/* OPTIONAL */;
+	struct VendorSpecificExtension	*serviceSpecificDataStoredInEuicc	/* OPTIONAL */;
+	struct ProfileInfo__refArDo {
+		A_SEQUENCE_OF(ANY_t) list;
+		
+		/* Context for parsing across buffer boundaries */
+		asn_struct_ctx_t _asn_ctx;
+	} *refArDo;
 	/*
 	 * This type is extensible,
 	 * possible extensions are below.

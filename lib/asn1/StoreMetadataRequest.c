@@ -8,6 +8,7 @@
 #include "StoreMetadataRequest.h"
 
 #include "OperatorId.h"
+#include "VendorSpecificExtension.h"
 #include "NotificationConfigurationInformation.h"
 static int
 memb_serviceProviderName_constraint_1(asn_TYPE_descriptor_t *td, const void *sptr,
@@ -144,6 +145,51 @@ asn_TYPE_descriptor_t asn_DEF_notificationConfigurationInfo_8 = {
 	&asn_SPC_notificationConfigurationInfo_specs_8	/* Additional specs */
 };
 
+static asn_TYPE_member_t asn_MBR_refArDo_14[] = {
+	{ ATF_OPEN_TYPE | ATF_POINTER, 0, 0,
+		-1 /* Ambiguous tag (ANY?) */,
+		0,
+		&asn_DEF_ANY,
+		0,	/* Defer constraints checking to the member type */
+		0,	/* PER is not compiled, use -gen-PER */
+		0,
+		""
+		},
+};
+static const ber_tlv_tag_t asn_DEF_refArDo_tags_14[] = {
+	(ASN_TAG_CLASS_CONTEXT | (118 << 2)),
+	(ASN_TAG_CLASS_UNIVERSAL | (16 << 2))
+};
+static asn_SET_OF_specifics_t asn_SPC_refArDo_specs_14 = {
+	sizeof(struct StoreMetadataRequest__refArDo),
+	offsetof(struct StoreMetadataRequest__refArDo, _asn_ctx),
+	0,	/* XER encoding is XMLDelimitedItemList */
+};
+static /* Use -fall-defs-global to expose */
+asn_TYPE_descriptor_t asn_DEF_refArDo_14 = {
+	"refArDo",
+	"refArDo",
+	SEQUENCE_OF_free,
+	SEQUENCE_OF_print,
+	SEQUENCE_OF_constraint,
+	SEQUENCE_OF_decode_ber,
+	SEQUENCE_OF_encode_der,
+	SEQUENCE_OF_decode_xer,
+	SEQUENCE_OF_encode_xer,
+	0, 0,	/* No PER support, use "-gen-PER" to enable */
+	0,	/* Use generic outmost tag fetcher */
+	asn_DEF_refArDo_tags_14,
+	sizeof(asn_DEF_refArDo_tags_14)
+		/sizeof(asn_DEF_refArDo_tags_14[0]) - 1, /* 1 */
+	asn_DEF_refArDo_tags_14,	/* Same as above */
+	sizeof(asn_DEF_refArDo_tags_14)
+		/sizeof(asn_DEF_refArDo_tags_14[0]), /* 2 */
+	0,	/* No PER visible constraints */
+	asn_MBR_refArDo_14,
+	1,	/* Single element */
+	&asn_SPC_refArDo_specs_14	/* Additional specs */
+};
+
 static asn_TYPE_member_t asn_MBR_StoreMetadataRequest_1[] = {
 	{ ATF_NOFLAGS, 0, offsetof(struct StoreMetadataRequest, iccid),
 		(ASN_TAG_CLASS_APPLICATION | (26 << 2)),
@@ -172,7 +218,7 @@ static asn_TYPE_member_t asn_MBR_StoreMetadataRequest_1[] = {
 		0,
 		"profileName"
 		},
-	{ ATF_POINTER, 6, offsetof(struct StoreMetadataRequest, iconType),
+	{ ATF_POINTER, 9, offsetof(struct StoreMetadataRequest, iconType),
 		(ASN_TAG_CLASS_CONTEXT | (19 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_IconType,
@@ -181,7 +227,7 @@ static asn_TYPE_member_t asn_MBR_StoreMetadataRequest_1[] = {
 		0,
 		"iconType"
 		},
-	{ ATF_POINTER, 5, offsetof(struct StoreMetadataRequest, icon),
+	{ ATF_POINTER, 8, offsetof(struct StoreMetadataRequest, icon),
 		(ASN_TAG_CLASS_CONTEXT | (20 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_OCTET_STRING,
@@ -190,7 +236,7 @@ static asn_TYPE_member_t asn_MBR_StoreMetadataRequest_1[] = {
 		0,
 		"icon"
 		},
-	{ ATF_POINTER, 4, offsetof(struct StoreMetadataRequest, profileClass),
+	{ ATF_POINTER, 7, offsetof(struct StoreMetadataRequest, profileClass),
 		(ASN_TAG_CLASS_CONTEXT | (21 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_ProfileClass,
@@ -199,7 +245,7 @@ static asn_TYPE_member_t asn_MBR_StoreMetadataRequest_1[] = {
 		0,
 		"profileClass"
 		},
-	{ ATF_POINTER, 3, offsetof(struct StoreMetadataRequest, notificationConfigurationInfo),
+	{ ATF_POINTER, 6, offsetof(struct StoreMetadataRequest, notificationConfigurationInfo),
 		(ASN_TAG_CLASS_CONTEXT | (22 << 2)),
 		0,
 		&asn_DEF_notificationConfigurationInfo_8,
@@ -208,7 +254,7 @@ static asn_TYPE_member_t asn_MBR_StoreMetadataRequest_1[] = {
 		0,
 		"notificationConfigurationInfo"
 		},
-	{ ATF_POINTER, 2, offsetof(struct StoreMetadataRequest, profileOwner),
+	{ ATF_POINTER, 5, offsetof(struct StoreMetadataRequest, profileOwner),
 		(ASN_TAG_CLASS_CONTEXT | (23 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_OperatorId,
@@ -217,7 +263,7 @@ static asn_TYPE_member_t asn_MBR_StoreMetadataRequest_1[] = {
 		0,
 		"profileOwner"
 		},
-	{ ATF_POINTER, 1, offsetof(struct StoreMetadataRequest, profilePolicyRules),
+	{ ATF_POINTER, 4, offsetof(struct StoreMetadataRequest, profilePolicyRules),
 		(ASN_TAG_CLASS_CONTEXT | (25 << 2)),
 		-1,	/* IMPLICIT tag at current level */
 		&asn_DEF_PprIds,
@@ -225,6 +271,33 @@ static asn_TYPE_member_t asn_MBR_StoreMetadataRequest_1[] = {
 		0,	/* PER is not compiled, use -gen-PER */
 		0,
 		"profilePolicyRules"
+		},
+	{ ATF_POINTER, 3, offsetof(struct StoreMetadataRequest, serviceSpecificDataStoredInEuicc),
+		(ASN_TAG_CLASS_CONTEXT | (34 << 2)),
+		-1,	/* IMPLICIT tag at current level */
+		&asn_DEF_VendorSpecificExtension,
+		0,	/* Defer constraints checking to the member type */
+		0,	/* PER is not compiled, use -gen-PER */
+		0,
+		"serviceSpecificDataStoredInEuicc"
+		},
+	{ ATF_POINTER, 2, offsetof(struct StoreMetadataRequest, serviceSpecificDataNotStoredInEuicc),
+		(ASN_TAG_CLASS_CONTEXT | (35 << 2)),
+		-1,	/* IMPLICIT tag at current level */
+		&asn_DEF_VendorSpecificExtension,
+		0,	/* Defer constraints checking to the member type */
+		0,	/* PER is not compiled, use -gen-PER */
+		0,
+		"serviceSpecificDataNotStoredInEuicc"
+		},
+	{ ATF_POINTER, 1, offsetof(struct StoreMetadataRequest, refArDo),
+		(ASN_TAG_CLASS_CONTEXT | (118 << 2)),
+		0,
+		&asn_DEF_refArDo_14,
+		0,	/* Defer constraints checking to the member type */
+		0,	/* PER is not compiled, use -gen-PER */
+		0,
+		"refArDo"
 		},
 };
 static const ber_tlv_tag_t asn_DEF_StoreMetadataRequest_tags_1[] = {
@@ -240,16 +313,19 @@ static const asn_TYPE_tag2member_t asn_MAP_StoreMetadataRequest_tag2el_1[] = {
     { (ASN_TAG_CLASS_CONTEXT | (21 << 2)), 5, 0, 0 }, /* profileClass */
     { (ASN_TAG_CLASS_CONTEXT | (22 << 2)), 6, 0, 0 }, /* notificationConfigurationInfo */
     { (ASN_TAG_CLASS_CONTEXT | (23 << 2)), 7, 0, 0 }, /* profileOwner */
-    { (ASN_TAG_CLASS_CONTEXT | (25 << 2)), 8, 0, 0 } /* profilePolicyRules */
+    { (ASN_TAG_CLASS_CONTEXT | (25 << 2)), 8, 0, 0 }, /* profilePolicyRules */
+    { (ASN_TAG_CLASS_CONTEXT | (34 << 2)), 9, 0, 0 }, /* serviceSpecificDataStoredInEuicc */
+    { (ASN_TAG_CLASS_CONTEXT | (35 << 2)), 10, 0, 0 }, /* serviceSpecificDataNotStoredInEuicc */
+    { (ASN_TAG_CLASS_CONTEXT | (118 << 2)), 11, 0, 0 } /* refArDo */
 };
 static asn_SEQUENCE_specifics_t asn_SPC_StoreMetadataRequest_specs_1 = {
 	sizeof(struct StoreMetadataRequest),
 	offsetof(struct StoreMetadataRequest, _asn_ctx),
 	asn_MAP_StoreMetadataRequest_tag2el_1,
-	9,	/* Count of tags in the map */
+	12,	/* Count of tags in the map */
 	0, 0, 0,	/* Optional elements (not needed) */
-	8,	/* Start extensions */
-	10	/* Stop extensions */
+	11,	/* Start extensions */
+	13	/* Stop extensions */
 };
 asn_TYPE_descriptor_t asn_DEF_StoreMetadataRequest = {
 	"StoreMetadataRequest",
@@ -271,7 +347,7 @@ asn_TYPE_descriptor_t asn_DEF_StoreMetadataRequest = {
 		/sizeof(asn_DEF_StoreMetadataRequest_tags_1[0]), /* 2 */
 	0,	/* No PER visible constraints */
 	asn_MBR_StoreMetadataRequest_1,
-	9,	/* Elements count */
+	12,	/* Elements count */
 	&asn_SPC_StoreMetadataRequest_specs_1	/* Additional specs */
 };
 

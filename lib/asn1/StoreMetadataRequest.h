@@ -20,6 +20,7 @@
 #include "PprIds.h"
 #include <asn_SEQUENCE_OF.h>
 #include <constr_SEQUENCE_OF.h>
+#include <ANY.h>
 #include <constr_SEQUENCE.h>
 
 #ifdef __cplusplus
@@ -28,6 +29,7 @@ extern "C" {
 
 /* Forward declarations */
 struct OperatorId;
+struct VendorSpecificExtension;
 struct NotificationConfigurationInformation;
 
 /* StoreMetadataRequest */
@@ -46,6 +48,14 @@ typedef struct StoreMetadataRequest {
 	} *notificationConfigurationInfo;
 	struct OperatorId	*profileOwner	/* OPTIONAL */;
 	PprIds_t	*profilePolicyRules	/* OPTIONAL */;
+	struct VendorSpecificExtension	*serviceSpecificDataStoredInEuicc	/* OPTIONAL */;
+	struct VendorSpecificExtension	*serviceSpecificDataNotStoredInEuicc	/* OPTIONAL */;
+	struct StoreMetadataRequest__refArDo {
+		A_SEQUENCE_OF(ANY_t) list;
+		
+		/* Context for parsing across buffer boundaries */
+		asn_struct_ctx_t _asn_ctx;
+	} *refArDo;
 	/*
 	 * This type is extensible,
 	 * possible extensions are below.

@@ -105,7 +105,8 @@ UTF8String__process(const UTF8String_t *st, uint32_t *dst, size_t dstlen) {
 	size_t length;
 	uint8_t *buf = st->buf;
 	uint8_t *end = buf + st->size;
-	uint32_t *dstend = dst + dstlen;
+	/* libesimlpa patch: no pointer arithmetic on a NULL dst (UB) */
+	uint32_t *dstend = dst ? dst + dstlen : dst;
 
 	for(length = 0; buf < end; length++) {
 		int ch = *buf;

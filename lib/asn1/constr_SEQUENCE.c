@@ -69,6 +69,49 @@
 	( ((memb_idx) > (specs)->ext_after)	\
 	&&((memb_idx) < (specs)->ext_before))
 
+/* The type has an extension marker (explicit or EXTENSIBILITY IMPLIED). */
+#define	SEQ_EXTENSIBLE(specs)	\
+	((specs)->ext_after >= 0 && (specs)->ext_before > (specs)->ext_after)
+
+/*
+ * libesimlpa patch: decode a TLV whose tag belongs to one of the first
+ * `upto` members, arriving after the decoder moved past that member (out
+ * of order, e.g. after an unknown TLV or a later member). Only an absent
+ * OPTIONAL member may be filled in this way; anything else is a repeat.
+ * Returns 1 and sets *consumed if decoded, 0 if no member has that tag,
+ * -1 if malformed.
+ */
+static int
+_SEQUENCE_decode_late(asn_codec_ctx_t *opt_codec_ctx,
+		asn_TYPE_descriptor_t *td, void *st, int upto,
+		ber_tlv_tag_t tlv_tag, const void *ptr, size_t left,
+		ssize_t *consumed) {
+	asn_TYPE_member_t *elements = td->elements;
+	asn_dec_rval_t rv;
+	void **memb_ptr2;
+	int k;
+
+	for(k = 0; k < upto; k++) {
+		if(BER_TAGS_EQUAL(tlv_tag, elements[k].tag))
+			break;
+	}
+	if(k == upto)
+		return 0;
+	memb_ptr2 = (void **)((char *)st + elements[k].memb_offset);
+	if(!(elements[k].flags & ATF_POINTER) || !elements[k].optional
+	|| *memb_ptr2) {
+		ASN_DEBUG("Repeated %s in %s", elements[k].name, td->name);
+		return -1;
+	}
+	rv = elements[k].type->ber_decoder(opt_codec_ctx, elements[k].type,
+		memb_ptr2, ptr, left, elements[k].tag_mode);
+	/* Not resumable: a partial value is an error */
+	if(rv.code != RC_OK)
+		return -1;
+	*consumed = rv.consumed;
+	return 1;
+}
+
 
 /*
  * Tags are canonically sorted in the tag2element map.
@@ -342,26 +385,32 @@ SEQUENCE_decode_ber(asn_codec_ctx_t *opt_codec_ctx, asn_TYPE_descriptor_t *td,
 		}
 		if(n == opt_edx_end) {
 			/*
-			 * If tag is unknown, it may be either
-			 * an unknown (thus, incorrect) tag,
-			 * or an extension (...),
-			 * or an end of the indefinite-length structure.
+			 * libesimlpa patch (SGP.22 EXTENSIBILITY IMPLIED):
+			 * an extensible SEQUENCE skips unknown TLVs wherever
+			 * they appear and keeps matching the remaining members
+			 * (the stock code jumped past every optional member
+			 * that followed, silently dropping them). An absent
+			 * optional member that arrives out of order is still
+			 * decoded; a repeated member is an error.
 			 */
-			if(!IN_EXTENSION_GROUP(specs,
-				edx + elements[edx].optional)) {
+			int k;
+			ssize_t skip;
+			if(!SEQ_EXTENSIBLE(specs)) {
 				ASN_DEBUG("Unexpected tag %s (at %d)",
 					ber_tlv_tag_string(tlv_tag), edx);
-				ASN_DEBUG("Expected tag %s (%s)%s",
-					ber_tlv_tag_string(elements[edx].tag),
-					elements[edx].name,
-					elements[edx].optional
-						?" or alternatives":"");
 				RETURN(RC_FAIL);
-			} else {
-				/* Skip this tag */
-				ssize_t skip;
-				edx += elements[edx].optional;
-
+			}
+			if(tlv_tag == 0 && ((const uint8_t *)ptr)[0] == 0) {
+				/* Misplaced end-of-contents or [UNIVERSAL 0] */
+				RETURN(RC_FAIL);
+			}
+			switch(_SEQUENCE_decode_late(opt_codec_ctx, td, st,
+				edx, tlv_tag, ptr, LEFT, &skip)) {
+			case -1: RETURN(RC_FAIL);
+			case 1: ADVANCE(skip); k = 1; break;
+			default: k = 0; break;
+			}
+			if(!k) {
 				ASN_DEBUG("Skipping unexpected %s (at %d)",
 					ber_tlv_tag_string(tlv_tag), edx);
 				skip = ber_skip_length(opt_codec_ctx,
@@ -375,12 +424,12 @@ SEQUENCE_decode_ber(asn_codec_ctx_t *opt_codec_ctx, asn_TYPE_descriptor_t *td,
 					/* Fall through */
 				case -1: RETURN(RC_FAIL);
 				}
-
 				ADVANCE(skip + tag_len);
-				ctx->step -= 2;
-				edx--;
-				continue;  /* Try again with the next tag */
 			}
+			/* Retry the same member with the next TLV */
+			ctx->step = 2 * edx - 2;
+			edx--;
+			continue;
 		}
 
 		/*
@@ -475,6 +524,22 @@ SEQUENCE_decode_ber(asn_codec_ctx_t *opt_codec_ctx, asn_TYPE_descriptor_t *td,
 					ctx->phase = 4;
 					continue;
 				}
+			}
+
+			if(ctx->phase == 3 && SEQ_EXTENSIBLE(specs)) {
+				/* libesimlpa patch: a member that came late */
+				ssize_t late;
+				int r = _SEQUENCE_decode_late(opt_codec_ctx,
+					td, st, td->elements_count, tlv_tag,
+					ptr, LEFT, &late);
+				if(r < 0)
+					RETURN(RC_FAIL);
+				if(r > 0) {
+					ADVANCE(late);
+					continue;
+				}
+				if(tlv_tag == 0 && ((const uint8_t *)ptr)[0] == 0)
+					RETURN(RC_FAIL);
 			}
 
 			if(!IN_EXTENSION_GROUP(specs, td->elements_count)
