@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: MIT */
+/* One ES9+/ES11 exchange: JSON request, HTTP POST through the caller's
+ * transport, response checks and functionExecutionStatus (SGP.22 §6.5.1,
+ * notes §5.1-5.5). */
+#include "es9p_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <esimlpa/activation.h>
+
+#include "base64.h"
+#include "core/ctx_internal.h"
+#include "util/hex.h"
+
+#define ES9P_PATH_PREFIX "/gsma/rsp2/es9plus/"
+#define TRACE_ELIDE_OVER 64      /* longer string values are shown as "<N bytes>" */
+#define TRACE_CHUNK 960          /* log line payload (the logger caps a line at 1200) */
+
+void esimlpa__bytes_clear(struct esimlpa__bytes *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+}
+
+/* Copy server text into a fixed field: truncated, control characters as '?'. */
+static void copy_clean(char *dst, size_t cap, const char *src)
+{
+    size_t i = 0;
+    if (src)
+        for (; src[i] && i + 1 < cap; i++) {
+            unsigned char ch = (unsigned char)src[i];
+            dst[i] = (ch < 0x20 || ch == 0x7F) ? '?' : (char)ch;
+        }
+    dst[i] = '\0';
+}
+
+static int tracing(const struct esimlpa__es9p *c)
+{
+    return c->ctx && c->ctx->log && c->ctx->log_level >= ESIMLPA_LOG_TRACE;
+}
+
+/* Replace long string values (base64 blobs) by "<N bytes>", recursively. */
+static void elide_long_strings(cJSON *node)
+{
+    for (cJSON *it = node ? node->child : NULL; it; it = it->next) {
+        if (cJSON_IsString(it) && it->valuestring) {
+            size_t n = strlen(it->valuestring);
+            if (n > TRACE_ELIDE_OVER) {
+                char repl[48];
+                snprintf(repl, sizeof repl, "<%zu bytes>", n / 4 * 3);
+                cJSON_SetValuestring(it, repl);
+            }
+        } else if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
+            elide_long_strings(it);
+        }
+    }
+}
+
+/* Log a JSON body at TRACE with blobs elided; only called when tracing. */
+static void trace_json(struct esimlpa__es9p *c, const char *dir, const char *fn,
+                       const cJSON *json)
+{
+    cJSON *copy = cJSON_Duplicate(json, 1);
+    if (!copy)
+        return;
+    elide_long_strings(copy);
+    char *text = cJSON_PrintUnformatted(copy);
+    cJSON_Delete(copy);
+    if (!text)
+        return;
+    size_t len = strlen(text);
+    for (size_t off = 0; off == 0 || off < len; off += TRACE_CHUNK) {
+        int n = (int)(len - off < TRACE_CHUNK ? len - off : TRACE_CHUNK);
+        esimlpa__log(c->ctx, ESIMLPA_LOG_TRACE, "ES9+ %s %s%s %.*s", dir, fn,
+                     off ? " (cont.)" : ":", n, text + off);
+    }
+    free(text);
+}
+
+/* Refuse nesting deeper than the cap before cJSON sees the text (cJSON's
+ * own limit is 1000), and bodies holding NUL bytes. */
+static int json_shape_ok(const uint8_t *p, size_t len, const char **why)
+{
+    unsigned depth = 0;
+    int in_str = 0, esc = 0;
+    for (size_t i = 0; i < len; i++) {
+        uint8_t ch = p[i];
+        if (ch == 0) {
+            *why = "contains a NUL byte";
+            return 0;
+        }
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (ch == '\\')
+                esc = 1;
+            else if (ch == '"')
+                in_str = 0;
+        } else if (ch == '"') {
+            in_str = 1;
+        } else if (ch == '{' || ch == '[') {
+            if (++depth > ESIMLPA__ES9P_MAX_JSON_DEPTH) {
+                *why = "nests deeper than 16 levels";
+                return 0;
+            }
+        } else if ((ch == '}' || ch == ']') && depth) {
+            depth--;
+        }
+    }
+    return 1;
+}
+
+static cJSON *parse_json(const uint8_t *body, size_t len, const char **why)
+{
+    if (!json_shape_ok(body, len, why))
+        return NULL;
+    const char *end = NULL;
+    cJSON *json = cJSON_ParseWithLengthOpts((const char *)body, len, &end, 0);
+    if (!json) {
+        *why = "is not valid JSON";
+        return NULL;
+    }
+    for (const char *p = end; p && p < (const char *)body + len; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+            cJSON_Delete(json);
+            *why = "has data after the JSON value";
+            return NULL;
+        }
+    if (!cJSON_IsObject(json)) {
+        cJSON_Delete(json);
+        *why = "is not a JSON object";
+        return NULL;
+    }
+    return json;
+}
+
+/* Read header.functionExecutionStatus into c->status.
+ * Returns 1 if a status string was found, 0 if the header is missing/malformed
+ * (*why says which part). */
+static int read_status(struct esimlpa__es9p *c, const cJSON *json, const char **why)
+{
+    const cJSON *hdr = cJSON_GetObjectItemCaseSensitive(json, "header");
+    if (!cJSON_IsObject(hdr)) {
+        *why = hdr ? "header is not an object" : "header is missing";
+        return 0;
+    }
+    const cJSON *fes = cJSON_GetObjectItemCaseSensitive(hdr, "functionExecutionStatus");
+    if (!cJSON_IsObject(fes)) {
+        *why = fes ? "header.functionExecutionStatus is not an object"
+                   : "header.functionExecutionStatus is missing";
+        return 0;
+    }
+    const cJSON *st = cJSON_GetObjectItemCaseSensitive(fes, "status");
+    if (!cJSON_IsString(st) || !st->valuestring) {
+        *why = st ? "header.functionExecutionStatus.status is not a string"
+                  : "header.functionExecutionStatus.status is missing";
+        return 0;
+    }
+    const char *s = st->valuestring;
+    if (strcmp(s, "Executed-Success") == 0)
+        c->status.status = ESIMLPA_ES9_STATUS_SUCCESS;
+    else if (strcmp(s, "Executed-WithWarning") == 0)
+        c->status.status = ESIMLPA_ES9_STATUS_WARNING;
+    else if (strcmp(s, "Failed") == 0)
+        c->status.status = ESIMLPA_ES9_STATUS_FAILED;
+    else if (strcmp(s, "Expired") == 0)
+        c->status.status = ESIMLPA_ES9_STATUS_EXPIRED;
+    else {
+        *why = "header.functionExecutionStatus.status has an unknown value";
+        return 0;
+    }
+    const cJSON *scd = cJSON_GetObjectItemCaseSensitive(fes, "statusCodeData");
+    if (cJSON_IsObject(scd)) {
+        const cJSON *v;
+        v = cJSON_GetObjectItemCaseSensitive(scd, "subjectCode");
+        if (cJSON_IsString(v))
+            copy_clean(c->status.subject_code, sizeof c->status.subject_code, v->valuestring);
+        v = cJSON_GetObjectItemCaseSensitive(scd, "reasonCode");
+        if (cJSON_IsString(v))
+            copy_clean(c->status.reason_code, sizeof c->status.reason_code, v->valuestring);
+        v = cJSON_GetObjectItemCaseSensitive(scd, "subjectIdentifier");
+        if (cJSON_IsString(v))
+            copy_clean(c->status.subject_identifier, sizeof c->status.subject_identifier,
+                       v->valuestring);
+        v = cJSON_GetObjectItemCaseSensitive(scd, "message");
+        if (cJSON_IsString(v))
+            copy_clean(c->status.message, sizeof c->status.message, v->valuestring);
+    }
+    return 1;
+}
+
+/* "subject 8.2.6 reason 3.8 (matching ID refused): <message>" or "no statusCodeData". */
+static void status_detail(const struct esimlpa__es9p *c, char *buf, size_t cap)
+{
+    const struct esimlpa_es9_status *s = &c->status;
+    if (!s->subject_code[0] && !s->reason_code[0] && !s->message[0]) {
+        snprintf(buf, cap, "no statusCodeData");
+        return;
+    }
+    const char *txt = esimlpa__es9p_status_text(s->subject_code, s->reason_code);
+    snprintf(buf, cap, "subject %s reason %s%s%s%s%s%s",
+             s->subject_code[0] ? s->subject_code : "?",
+             s->reason_code[0] ? s->reason_code : "?",
+             txt ? " (" : "", txt ? txt : "", txt ? ")" : "",
+             s->message[0] ? ": " : "", s->message);
+}
+
+static void response_free(struct esimlpa_http_response *r)
+{
+    free(r->body);
+    free(r->admin_protocol);
+    memset(r, 0, sizeof *r);
+}
+
+static int address_ok(struct esimlpa__es9p *c, const char *fn, const char *address)
+{
+    char why[96];
+    if (!address)
+        return esimlpa__fail(c->ctx, ESIMLPA_EINVAL, "%s: no server address", fn);
+    if (esimlpa__es9p_address_check(address, strlen(address), why, sizeof why) != 0)
+        return esimlpa__fail(c->ctx, ESIMLPA_EINVAL, "%s: server address %s", fn, why);
+    return ESIMLPA_OK;
+}
+
+int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
+                       const char *address, const cJSON *req, int want_json, cJSON **resp)
+{
+    if (resp)
+        *resp = NULL;
+    if (!c)
+        return ESIMLPA_EINVAL;
+    memset(&c->status, 0, sizeof c->status);
+    copy_clean(c->status.function, sizeof c->status.function, fn);
+    if (!c->http || c->http->version != ESIMLPA_HTTP_TRANSPORT_VERSION || !c->http->post)
+        return esimlpa__fail(c->ctx, ESIMLPA_EINVAL, "%s: no usable HTTP transport", fn);
+    if (!req || (want_json && !resp))
+        return esimlpa__fail(c->ctx, ESIMLPA_EINVAL, "%s: bad arguments", fn);
+    int rc = address_ok(c, fn, address);
+    if (rc != ESIMLPA_OK)
+        return rc;
+
+    char url[ESIMLPA_AC_MAX_ADDRESS + 80];
+    snprintf(url, sizeof url, "https://%s" ES9P_PATH_PREFIX "%s", address, path_fn);
+    char *body = cJSON_PrintUnformatted(req);
+    if (!body)
+        return esimlpa__fail(c->ctx, ESIMLPA_ENOMEM, "%s: cannot build the request", fn);
+    if (tracing(c))
+        trace_json(c, ">", fn, req);
+    esimlpa__log(c->ctx, ESIMLPA_LOG_DEBUG, "ES9+ POST %s (%zu bytes)", url, strlen(body));
+
+    /* SGP.22 §6.5.1 / notes §5.2; requests carry no JSON header object. */
+    static const char *const headers[] = {
+        "Content-Type: application/json",
+        "X-Admin-Protocol: " ESIMLPA__ES9P_ADMIN_PROTOCOL,
+        "User-Agent: gsma-rsp-lpad",
+        "Accept: application/json",
+        NULL,
+    };
+    struct esimlpa_http_response r;
+    memset(&r, 0, sizeof r);
+    rc = c->http->post(c->http->user, url, headers, (const uint8_t *)body, strlen(body), &r);
+    free(body);
+    if (rc != 0) {
+        response_free(&r);
+        if (rc > 0)
+            rc = ESIMLPA_EHTTP;
+        return esimlpa__fail(c->ctx, rc, "%s: POST %s failed: %s", fn, url,
+                             esimlpa_strerror(rc));
+    }
+    c->status.http_status = r.status;
+    size_t cap = c->max_response ? c->max_response : ESIMLPA__ES9P_DEFAULT_MAX_RESPONSE;
+    if (r.body_len > cap) {
+        response_free(&r);
+        return esimlpa__fail(c->ctx, ESIMLPA_EHTTP_TOOBIG, "%s: response larger than %zu bytes",
+                             fn, cap);
+    }
+    if (!r.body && r.body_len) {
+        response_free(&r);
+        return esimlpa__fail(c->ctx, ESIMLPA_EINTERNAL, "%s: transport gave no body", fn);
+    }
+    if (r.admin_protocol && strncasecmp(r.admin_protocol, "gsma/rsp/v", 10) != 0) {
+        char shown[40];
+        copy_clean(shown, sizeof shown, r.admin_protocol);
+        response_free(&r);
+        return esimlpa__fail(c->ctx, ESIMLPA_EHEADER,
+                             "%s: unsupported X-Admin-Protocol \"%s\" in the response", fn, shown);
+    }
+
+    const char *why = NULL;
+    cJSON *json = r.body_len ? parse_json(r.body, r.body_len, &why) : NULL;
+    char detail[400];
+    if (r.status < 200 || r.status > 299) {
+        /* Some servers explain an HTTP error with a JSON status: keep it. */
+        detail[0] = '\0';
+        if (json && read_status(c, json, &why) && c->status.status >= ESIMLPA_ES9_STATUS_FAILED) {
+            char sd[360];
+            status_detail(c, sd, sizeof sd);
+            snprintf(detail, sizeof detail, " (%s, %s)",
+                     esimlpa_es9_exec_status_name(c->status.status), sd);
+        }
+        cJSON_Delete(json);
+        long st = r.status;
+        response_free(&r);
+        return esimlpa__fail(c->ctx, ESIMLPA_EHTTP_STATUS, "%s: HTTP status %ld%s", fn, st, detail);
+    }
+    response_free(&r);
+
+    if (!want_json) {
+        /* handleNotification: 204 and no body expected; any 2xx is fine. */
+        if (json && read_status(c, json, &why) && c->status.status >= ESIMLPA_ES9_STATUS_FAILED) {
+            status_detail(c, detail, sizeof detail);
+            esimlpa__log(c->ctx, ESIMLPA_LOG_WARN, "%s: HTTP %ld but status %s, %s", fn,
+                         c->status.http_status, esimlpa_es9_exec_status_name(c->status.status),
+                         detail);
+        }
+        cJSON_Delete(json);
+        return ESIMLPA_OK;
+    }
+    if (!json)
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: response body %s", fn,
+                             why ? why : "is empty");
+    if (tracing(c))
+        trace_json(c, "<", fn, json);
+    if (!read_status(c, json, &why)) {
+        cJSON_Delete(json);
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: response %s", fn, why);
+    }
+    switch (c->status.status) {
+    case ESIMLPA_ES9_STATUS_SUCCESS:
+        break;
+    case ESIMLPA_ES9_STATUS_WARNING:
+        /* A success (notes pitfall 17). */
+        status_detail(c, detail, sizeof detail);
+        esimlpa__log(c->ctx, ESIMLPA_LOG_WARN, "%s: Executed-WithWarning, %s", fn, detail);
+        break;
+    case ESIMLPA_ES9_STATUS_FAILED:
+        cJSON_Delete(json);
+        status_detail(c, detail, sizeof detail);
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_FAILED, "%s: Failed, %s", fn, detail);
+    default:
+        cJSON_Delete(json);
+        status_detail(c, detail, sizeof detail);
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_EXPIRED, "%s: Expired, %s", fn, detail);
+    }
+    *resp = json;
+    return ESIMLPA_OK;
+}
+
+int esimlpa__es9p_add_b64(struct esimlpa__es9p *c, const char *fn, cJSON *obj,
+                          const char *name, const uint8_t *data, size_t len)
+{
+    char *b64 = esimlpa__b64_encode(data, len);
+    cJSON *item = b64 ? cJSON_AddStringToObject(obj, name, b64) : NULL;
+    free(b64);
+    if (!item)
+        return esimlpa__fail(c->ctx, ESIMLPA_ENOMEM, "%s: cannot build %s", fn, name);
+    return ESIMLPA_OK;
+}
+
+int esimlpa__es9p_get_string(struct esimlpa__es9p *c, const char *fn, const cJSON *obj,
+                             const char *name, const char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (!v)
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: response lacks %s", fn,
+                             name);
+    if (!cJSON_IsString(v) || !v->valuestring)
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: %s is not a JSON string",
+                             fn, name);
+    *out = v->valuestring;
+    return ESIMLPA_OK;
+}
+
+int esimlpa__es9p_get_b64(struct esimlpa__es9p *c, const char *fn, const cJSON *obj,
+                          const char *name, struct esimlpa__bytes *out)
+{
+    const char *s = NULL;
+    int rc = esimlpa__es9p_get_string(c, fn, obj, name, &s);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    size_t cap = c->max_response ? c->max_response : ESIMLPA__ES9P_DEFAULT_MAX_RESPONSE;
+    rc = esimlpa__b64_decode(s, strlen(s), cap, &out->data, &out->len);
+    if (rc == ESIMLPA_ENOMEM)
+        return esimlpa__fail(c->ctx, rc, "%s: out of memory decoding %s", fn, name);
+    if (rc != ESIMLPA_OK)
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: %s is not valid base64",
+                             fn, name);
+    if (out->len == 0) {
+        esimlpa__bytes_clear(out);
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: %s is empty", fn, name);
+    }
+    return ESIMLPA_OK;
+}
+
+int esimlpa__es9p_tid_decode(const char *hex, uint8_t bin[ESIMLPA__TID_MAX], size_t *bin_len)
+{
+    size_t n = hex ? strnlen(hex, 2 * ESIMLPA__TID_MAX + 1) : 0;
+    if (n < 2 || n > 2 * ESIMLPA__TID_MAX)
+        return -1;
+    if (esimlpa__hex_decode(hex, bin, ESIMLPA__TID_MAX, bin_len) != ESIMLPA_OK)
+        return -1;
+    return 0;
+}
+
+int esimlpa__es9p_check_tid(struct esimlpa__es9p *c, const char *fn, const cJSON *obj,
+                            const char *sent, int required)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "transactionId");
+    if (!v && !required)
+        return ESIMLPA_OK;
+    const char *got = NULL;
+    int rc = esimlpa__es9p_get_string(c, fn, obj, "transactionId", &got);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    uint8_t a[ESIMLPA__TID_MAX], b[ESIMLPA__TID_MAX];
+    size_t alen = 0, blen = 0;
+    if (esimlpa__es9p_tid_decode(got, a, &alen) != 0 ||
+        esimlpa__es9p_tid_decode(sent, b, &blen) != 0 || alen != blen ||
+        memcmp(a, b, alen) != 0) {
+        char shown[2 * ESIMLPA__TID_MAX + 1];
+        copy_clean(shown, sizeof shown, got);
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE,
+                             "%s: transactionId %s%s differs from the one sent (%s)", fn, shown,
+                             strlen(got) >= sizeof shown ? "..." : "", sent);
+    }
+    return ESIMLPA_OK;
+}
