@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/* esimlpa-soft-euicc: a software eUICC (ISD-R, ES10a/b/c) behind pcscd's
+ * vpcd reader driver. Test double for libesimlpa; not a secure element. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "softeuicc.h"
+#include "vpcd.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static void usage(FILE *f)
+{
+    fputs("usage: esimlpa-soft-euicc --state FILE [--seed FILE] --euicc-key PEM\n"
+          "           --euicc-cert FILE --eum-cert FILE [--ci-cert FILE]\n"
+          "           [--vpcd HOST:PORT] [--apdu-delay-ms N] [--t0-get-response]\n"
+          "           [--verbose] [--once]\n"
+          "\n"
+          "  --state FILE        card state (JSON), rewritten after every change\n"
+          "  --seed FILE         copied to --state first if that file does not exist\n"
+          "  --euicc-key PEM     SK.EUICC (EC private key, PEM)\n"
+          "  --euicc-cert FILE   CERT.EUICC (DER or PEM)\n"
+          "  --eum-cert FILE     CERT.EUM (DER or PEM)\n"
+          "  --ci-cert FILE      CI certificate: its SKI is the CI PKID (default: EUM's AKI)\n"
+          "  --vpcd HOST:PORT    vpcd to connect to (default 127.0.0.1:35963, reader 0)\n"
+          "  --apdu-delay-ms N   wait N ms before each APDU response\n"
+          "  --t0-get-response   answer all response data via 61xx + GET RESPONSE\n"
+          "  --verbose           log APDUs and ES10 calls to stderr\n"
+          "  --once              serve one vpcd connection, then exit\n"
+          "Exit status: 0 clean stop, 1 runtime error, 2 bad arguments or state/identity.\n",
+          f);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "state", required_argument, NULL, 's' },
+        { "seed", required_argument, NULL, 'S' },
+        { "euicc-key", required_argument, NULL, 'k' },
+        { "euicc-cert", required_argument, NULL, 'c' },
+        { "eum-cert", required_argument, NULL, 'e' },
+        { "ci-cert", required_argument, NULL, 'C' },
+        { "vpcd", required_argument, NULL, 'v' },
+        { "apdu-delay-ms", required_argument, NULL, 'd' },
+        { "t0-get-response", no_argument, NULL, 't' },
+        { "verbose", no_argument, NULL, 'V' },
+        { "once", no_argument, NULL, '1' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    char err[600] = "";
+    struct softeuicc_options o = { .version = SOFTEUICC_OPTIONS_VERSION, .err = err,
+                                   .err_len = sizeof(err) };
+    struct vpcd_options vo = { .host = "127.0.0.1", .port = "35963" };
+    char hostbuf[256];
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': o.state_path = optarg; break;
+        case 'S': o.seed_path = optarg; break;
+        case 'k': o.euicc_key_path = optarg; break;
+        case 'c': o.euicc_cert_path = optarg; break;
+        case 'e': o.eum_cert_path = optarg; break;
+        case 'C': o.ci_cert_path = optarg; break;
+        case 't': o.t0_get_response = 1; break;
+        case 'V': o.verbose = vo.verbose = 1; break;
+        case '1': vo.once = 1; break;
+        case 'd': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 0 || v > 60000) {
+                fprintf(stderr, "esimlpa-soft-euicc: --apdu-delay-ms wants 0..60000\n");
+                return 2;
+            }
+            vo.apdu_delay_ms = (int)v;
+            break;
+        }
+        case 'v': {
+            const char *colon = strrchr(optarg, ':');
+            if (!colon || colon == optarg || !colon[1] ||
+                (size_t)(colon - optarg) >= sizeof(hostbuf)) {
+                fprintf(stderr, "esimlpa-soft-euicc: --vpcd wants HOST:PORT\n");
+                return 2;
+            }
+            memcpy(hostbuf, optarg, (size_t)(colon - optarg));
+            hostbuf[colon - optarg] = 0;
+            vo.host = hostbuf;
+            vo.port = colon + 1;
+            break;
+        }
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc || !o.state_path || !o.euicc_key_path || !o.euicc_cert_path ||
+        !o.eum_cert_path) {
+        usage(stderr);
+        return 2;
+    }
+    struct softeuicc *se;
+    if (softeuicc_open(&o, &se)) {
+        fprintf(stderr, "esimlpa-soft-euicc: %s\n", err);
+        return 2;
+    }
+    struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART: reads end */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    int rc = vpcd_serve(se, &vo, &stop_flag);
+    unsigned save_fail = softeuicc_save_failures(se);
+    softeuicc_close(se);
+    return rc ? 1 : (save_fail ? 1 : 0);
+}

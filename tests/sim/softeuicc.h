@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* Soft eUICC (test double): an ISD-R that answers ES10a/b/c over ISO 7816-4
+ * APDUs. Used in-process by unit tests (softeuicc_transport.h) and, through
+ * esimlpa-soft-euicc + vpcd, behind a real pcscd. */
+#ifndef SOFTEUICC_H
+#define SOFTEUICC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SOFTEUICC_OPTIONS_VERSION 1
+
+struct softeuicc_options {
+    unsigned version;             /* SOFTEUICC_OPTIONS_VERSION */
+    const char *state_path;       /* JSON state, rewritten after each change */
+    const char *seed_path;        /* optional: copied to state_path if that does not exist */
+    const char *euicc_key_path;   /* PEM EC private key (SK.EUICC) */
+    const char *euicc_cert_path;  /* CERT.EUICC, DER or PEM */
+    const char *eum_cert_path;    /* CERT.EUM, DER or PEM */
+    const char *ci_cert_path;     /* optional: CI certificate (PKID = its SKI) */
+    int verbose;                  /* log each APDU and ES10 call to stderr */
+    int t0_get_response;          /* answer every response with 61xx + GET RESPONSE (T=0 style) */
+    char *err;                    /* optional: receives the reason softeuicc_open failed */
+    size_t err_len;
+};
+
+struct softeuicc;
+
+/* Load state and identity. Returns 0, or -1 (message in opts->err). */
+int softeuicc_open(const struct softeuicc_options *opts, struct softeuicc **out);
+void softeuicc_close(struct softeuicc *se);
+
+/* Card reset (power cycle / warm reset): closes logical channels 1..19,
+ * drops partial commands and the ES10 session (challenge). */
+void softeuicc_reset(struct softeuicc *se);
+
+/* The ATR (T=0 offered, UICC-like). */
+const uint8_t *softeuicc_atr(size_t *len);
+
+/* Process one command APDU; resp must hold >= 258 bytes. *resp_len gets
+ * the response length (data + SW1 SW2). Never fails. */
+void softeuicc_process_apdu(struct softeuicc *se, const uint8_t *cmd, size_t cmd_len,
+                            uint8_t *resp, size_t *resp_len);
+
+/* Number of ES10 state save failures so far (0 in a healthy run). */
+unsigned softeuicc_save_failures(const struct softeuicc *se);
+
+#endif
