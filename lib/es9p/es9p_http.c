@@ -52,8 +52,21 @@ static void elide_long_strings(cJSON *node)
         if (cJSON_IsString(it) && it->valuestring) {
             size_t n = strlen(it->valuestring);
             if (n > TRACE_ELIDE_OVER) {
+                /* Size of the decoded blob, or of the text if it is not base64. */
+                size_t data = 0;
+                int is_b64 = 1;
+                for (const char *p = it->valuestring; *p; p++) {
+                    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+                        (*p >= '0' && *p <= '9') || *p == '+' || *p == '/')
+                        data++;
+                    else if (*p != '=' && *p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
+                        is_b64 = 0;
+                }
                 char repl[48];
-                snprintf(repl, sizeof repl, "<%zu bytes>", n / 4 * 3);
+                if (is_b64)
+                    snprintf(repl, sizeof repl, "<%zu bytes>", data * 3 / 4);
+                else
+                    snprintf(repl, sizeof repl, "<%zu chars>", n);
                 cJSON_SetValuestring(it, repl);
             }
         } else if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
