@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* The esimlpa command-line program: shared state and helpers. The program
+ * uses only the public libesimlpa API; all protocol logic is in the library. */
+#ifndef ESIMLPA_CLI_H
+#define ESIMLPA_CLI_H
+
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+#include <esimlpa/esimlpa.h>
+
+/* Exit statuses. */
+enum {
+    EXIT_OK = 0,
+    EXIT_USAGE = 1,     /* bad command line, or the user declined */
+    EXIT_CARD = 2,      /* card, reader or transport failure */
+    EXIT_REFUSED = 3,   /* the eUICC refused the operation (ES10 result code) */
+};
+
+struct cli {
+    const char *reader;     /* --reader NAME|INDEX */
+    int json;               /* --json */
+    int trace;              /* --trace */
+    unsigned mss;           /* --mss N, 0 = library default */
+    int yes;                /* --yes */
+    const char *cmd;        /* "profile enable", for messages */
+
+    struct esimlpa_apdu_transport *tr;
+    esimlpa_ctx *ctx;
+};
+
+/* One command: "group name". */
+struct cli_command {
+    const char *group;
+    const char *name;
+    const char *usage;      /* arguments, e.g. "ID [--refresh]" */
+    const char *summary;
+    const char *help;       /* longer description, may be NULL */
+    int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+extern const struct cli_command cli_chip_commands[];
+extern const struct cli_command cli_profile_commands[];
+extern const struct cli_command cli_notification_commands[];
+
+/* Open the PC/SC transport and the library context (ISD-R selected).
+ * On failure the error is reported and an exit status returned. */
+int cli_open(struct cli *cli);
+void cli_close(struct cli *cli);
+
+/* Report a library failure (stderr line, and the JSON error object with
+ * --json) and return the matching exit status. */
+int cli_fail(struct cli *cli, int code);
+/* Report a command-line problem and return EXIT_USAGE. */
+int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print {"ok":true,"data":data} (takes ownership of data; NULL -> null). */
+void cli_json_ok(cJSON *data);
+/* Exit status for a library error code. */
+int cli_exit_status(int code);
+
+/* Ask the user to type "yes" on the terminal, unless --yes was given.
+ * Returns EXIT_OK to go ahead, or EXIT_USAGE (refused / no terminal). */
+int cli_confirm(struct cli *cli, const char *question);
+
+/* Print the help of one command. */
+void cli_command_help(FILE *f, const struct cli_command *c);
+
+/* ---------- output helpers (output.c) ---------- */
+
+/* A table printed with aligned columns. */
+struct table {
+    size_t ncols, nrows, cap;
+    const char **headers;
+    char **cells;           /* nrows * ncols, malloc'd strings */
+};
+void table_init(struct table *t, size_t ncols, const char **headers);
+/* Add a row of ncols strings (copied; NULL prints as "-"). */
+void table_add(struct table *t, const char **cells);
+void table_print(FILE *f, const struct table *t);
+void table_free(struct table *t);
+
+/* Print "label   value" lines aligned on the label column. */
+void kv_print(FILE *f, const char *label, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Hex of bytes into a malloc'd string (uppercase). */
+char *hex_string(const uint8_t *p, size_t n);
+/* "2.3.0" */
+void version_string(const struct esimlpa_version3 *v, char out[16]);
+/* cJSON helpers that accept NULL strings (added as JSON null). */
+void json_add_str(cJSON *o, const char *key, const char *value);
+void json_add_hex(cJSON *o, const char *key, const uint8_t *p, size_t n);
+
+#endif

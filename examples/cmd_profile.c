@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/* esimlpa profile ...: list, enable, disable, delete, nickname. */
+#include "cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *class_name(enum esimlpa_profile_class c)
+{
+    switch (c) {
+    case ESIMLPA_CLASS_TEST: return "test";
+    case ESIMLPA_CLASS_PROVISIONING: return "provisioning";
+    default: return "operational";
+    }
+}
+
+static const char *state_name(const struct esimlpa_profile_info *p)
+{
+    if (!p->has_state)
+        return NULL;
+    return p->state == ESIMLPA_PROFILE_ENABLED ? "enabled" : "disabled";
+}
+
+static cJSON *event_array(unsigned events)
+{
+    static const char *names[] = { "install", "enable", "disable", "delete" };
+    cJSON *a = cJSON_CreateArray();
+    for (unsigned i = 0; i < 4; i++)
+        if (events & (1u << i))
+            cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
+    return a;
+}
+
+static cJSON *profile_json(const struct esimlpa_profile_info *p)
+{
+    cJSON *o = cJSON_CreateObject();
+    json_add_str(o, "iccid", p->iccid[0] ? p->iccid : NULL);
+    if (p->aid_len)
+        json_add_hex(o, "isdpAid", p->aid, p->aid_len);
+    else
+        cJSON_AddNullToObject(o, "isdpAid");
+    json_add_str(o, "state", state_name(p));
+    cJSON_AddStringToObject(o, "class", class_name(p->profile_class));
+    json_add_str(o, "serviceProviderName", p->service_provider_name);
+    json_add_str(o, "profileName", p->profile_name);
+    json_add_str(o, "nickname", p->nickname);
+    json_add_str(o, "iconType", p->icon_type == ESIMLPA_ICON_PNG ? "png"
+                                : p->icon_type == ESIMLPA_ICON_JPG ? "jpg" : NULL);
+    cJSON_AddNumberToObject(o, "ppr", p->ppr);
+    if (p->has_owner)
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "owner"), "mccMnc", p->owner.mcc_mnc);
+    else
+        cJSON_AddNullToObject(o, "owner");
+    cJSON *nc = cJSON_AddArrayToObject(o, "notificationConfigs");
+    for (size_t i = 0; i < p->n_notification_configs; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddItemToObject(e, "events", event_array(p->notification_configs[i].events));
+        json_add_str(e, "address", p->notification_configs[i].address);
+        cJSON_AddItemToArray(nc, e);
+    }
+    return o;
+}
+
+static int profile_list(struct cli *cli, int argc, char **argv)
+{
+    if (argc > 0)
+        return cli_usage(cli, "unexpected argument '%s'", argv[0]);
+    int st = cli_open(cli);
+    if (st != EXIT_OK)
+        return st;
+    struct esimlpa_profile_list *l = NULL;
+    int rc = esimlpa_profiles_list(cli->ctx, NULL, &l);
+    if (rc != ESIMLPA_OK)
+        return cli_fail(cli, rc);
+    if (cli->json) {
+        cJSON *a = cJSON_CreateArray();
+        for (size_t i = 0; i < l->count; i++)
+            cJSON_AddItemToArray(a, profile_json(&l->profiles[i]));
+        cli_json_ok(a);
+    } else if (l->count == 0) {
+        printf("No profiles.\n");
+    } else {
+        static const char *hdr[] = { "ICCID", "STATE", "CLASS", "PROVIDER", "NAME", "NICKNAME" };
+        struct table t;
+        table_init(&t, 6, hdr);
+        for (size_t i = 0; i < l->count; i++) {
+            const struct esimlpa_profile_info *p = &l->profiles[i];
+            char *aid = NULL;
+            if (!p->iccid[0] && p->aid_len)
+                aid = hex_string(p->aid, p->aid_len);
+            const char *row[] = { p->iccid[0] ? p->iccid : aid, state_name(p),
+                                  class_name(p->profile_class), p->service_provider_name,
+                                  p->profile_name, p->nickname };
+            table_add(&t, row);
+            free(aid);
+        }
+        table_print(stdout, &t);
+        table_free(&t);
+    }
+    esimlpa_profile_list_free(l);
+    return EXIT_OK;
+}
+
+/* ID [--refresh] for enable/disable; ID for delete. */
+static int parse_id_args(struct cli *cli, int argc, char **argv, int allow_refresh,
+                         struct esimlpa_profile_id *id, int *refresh, const char **text)
+{
+    const char *arg = NULL;
+    *refresh = 0;
+    for (int i = 0; i < argc; i++) {
+        if (allow_refresh && strcmp(argv[i], "--refresh") == 0)
+            *refresh = 1;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage(cli, "unknown option '%s'", argv[i]);
+        else if (arg)
+            return cli_usage(cli, "too many arguments");
+        else
+            arg = argv[i];
+    }
+    if (!arg)
+        return cli_usage(cli, "missing profile ID (ICCID or ISD-P AID)");
+    int rc = esimlpa_profile_id_parse(arg, id);
+    if (rc != ESIMLPA_OK)
+        return cli_usage(cli, "'%s' is not an ICCID (18..20 digits) or ISD-P AID (32 hex digits)",
+                         arg);
+    *text = arg;
+    return EXIT_OK;
+}
+
+static int finish_op(struct cli *cli, int rc, const char *id, const char *done)
+{
+    if (rc != ESIMLPA_OK)
+        return cli_fail(cli, rc);
+    if (cli->json) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "id", id);
+        cli_json_ok(d);
+    } else {
+        printf("Profile %s %s.\n", id, done);
+    }
+    return EXIT_OK;
+}
+
+static int profile_enable(struct cli *cli, int argc, char **argv)
+{
+    struct esimlpa_profile_id id;
+    int refresh;
+    const char *text;
+    int st = parse_id_args(cli, argc, argv, 1, &id, &refresh, &text);
+    if (st != EXIT_OK || (st = cli_open(cli)) != EXIT_OK)
+        return st;
+    return finish_op(cli, esimlpa_profile_enable(cli->ctx, &id, refresh), text, "enabled");
+}
+
+static int profile_disable(struct cli *cli, int argc, char **argv)
+{
+    struct esimlpa_profile_id id;
+    int refresh;
+    const char *text;
+    int st = parse_id_args(cli, argc, argv, 1, &id, &refresh, &text);
+    if (st != EXIT_OK || (st = cli_open(cli)) != EXIT_OK)
+        return st;
+    return finish_op(cli, esimlpa_profile_disable(cli->ctx, &id, refresh), text, "disabled");
+}
+
+static int profile_delete(struct cli *cli, int argc, char **argv)
+{
+    struct esimlpa_profile_id id;
+    int refresh;
+    const char *text;
+    int st = parse_id_args(cli, argc, argv, 0, &id, &refresh, &text);
+    if (st != EXIT_OK)
+        return st;
+    char q[160];
+    snprintf(q, sizeof q, "This permanently deletes profile %s from the eUICC.", text);
+    if ((st = cli_confirm(cli, q)) != EXIT_OK || (st = cli_open(cli)) != EXIT_OK)
+        return st;
+    return finish_op(cli, esimlpa_profile_delete(cli->ctx, &id), text, "deleted");
+}
+
+static int profile_nickname(struct cli *cli, int argc, char **argv)
+{
+    if (argc != 2)
+        return cli_usage(cli, argc < 2 ? "needs ICCID and NAME" : "too many arguments");
+    struct esimlpa_profile_id id;
+    if (esimlpa_profile_id_parse(argv[0], &id) != ESIMLPA_OK || id.kind != ESIMLPA_ID_ICCID)
+        return cli_usage(cli, "'%s' is not an ICCID (18..20 digits)", argv[0]);
+    if (strlen(argv[1]) > 64)
+        return cli_usage(cli, "nickname is %zu bytes long; at most 64 bytes", strlen(argv[1]));
+    int st = cli_open(cli);
+    if (st != EXIT_OK)
+        return st;
+    int rc = esimlpa_profile_nickname_set(cli->ctx, id.iccid, argv[1]);
+    if (rc != ESIMLPA_OK)
+        return cli_fail(cli, rc);
+    if (cli->json) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "iccid", id.iccid);
+        cJSON_AddStringToObject(d, "nickname", argv[1]);
+        cli_json_ok(d);
+    } else if (argv[1][0]) {
+        printf("Nickname of %s set to \"%s\".\n", id.iccid, argv[1]);
+    } else {
+        printf("Nickname of %s cleared.\n", id.iccid);
+    }
+    return EXIT_OK;
+}
+
+static const char id_help[] =
+    "ID is an ICCID (18..20 digits, optionally ending in F) or an ISD-P AID\n"
+    "(32 hex digits).\n";
+
+const struct cli_command cli_profile_commands[] = {
+    { "profile", "list", "", "List the profiles on the eUICC.", NULL, profile_list },
+    { "profile", "enable", "ID [--refresh]", "Enable a profile (the enabled one is disabled).",
+      "--refresh asks the eUICC to refresh the device (REFRESH proactive command).\n"
+      "ID is an ICCID (18..20 digits, optionally ending in F) or an ISD-P AID\n"
+      "(32 hex digits).\n", profile_enable },
+    { "profile", "disable", "ID [--refresh]", "Disable the enabled profile.",
+      "--refresh asks the eUICC to refresh the device (REFRESH proactive command).\n"
+      "ID is an ICCID (18..20 digits, optionally ending in F) or an ISD-P AID\n"
+      "(32 hex digits).\n", profile_disable },
+    { "profile", "delete", "ID [--yes]", "Delete a disabled profile (asks for confirmation).",
+      id_help, profile_delete },
+    { "profile", "nickname", "ICCID NAME", "Set a profile's nickname (\"\" clears it).",
+      "NAME is UTF-8, at most 64 bytes.\n", profile_nickname },
+    { NULL, NULL, NULL, NULL, NULL, NULL },
+};

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/* esimlpa: command-line front end of libesimlpa (global options, command
+ * dispatch, session setup, confirmation prompts). */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char global_help[] =
+    "Usage: esimlpa [OPTIONS] COMMAND [ARGS]\n"
+    "\n"
+    "Manage the eSIM profiles of an eUICC (GSMA SGP.22) through a PC/SC reader.\n"
+    "\n"
+    "Options (anywhere on the command line):\n"
+    "  --reader NAME|INDEX  PC/SC reader to use (default: first reader with a card)\n"
+    "  --json               print one JSON object: {\"ok\":true,\"data\":...} or\n"
+    "                       {\"ok\":false,\"error\":{\"code\",\"name\",\"message\"}}\n"
+    "  --trace              log every APDU to stderr\n"
+    "  --mss N              STORE DATA block size, 1..255 (default 255)\n"
+    "  --yes                do not ask for confirmation\n"
+    "  --help               show help (also after a command)\n"
+    "  --version            show the program and library version\n"
+    "\n"
+    "Commands:\n";
+
+static const char exit_help[] =
+    "\n"
+    "Exit status: 0 success, 1 usage error or declined, 2 card/reader/transport error,\n"
+    "3 the eUICC refused the operation.\n"
+    "Run 'esimlpa COMMAND --help' for the options of one command.\n";
+
+static const struct cli_command *const groups[] = {
+    cli_chip_commands, cli_profile_commands, cli_notification_commands,
+};
+#define N_GROUPS (sizeof groups / sizeof groups[0])
+
+void cli_command_help(FILE *f, const struct cli_command *c)
+{
+    fprintf(f, "Usage: esimlpa %s %s%s%s\n\n%s\n", c->group, c->name, c->usage[0] ? " " : "",
+            c->usage, c->summary);
+    if (c->help)
+        fprintf(f, "\n%s", c->help);
+}
+
+static void print_commands(FILE *f, const char *group)
+{
+    for (size_t g = 0; g < N_GROUPS; g++)
+        for (const struct cli_command *c = groups[g]; c->group; c++) {
+            if (group && strcmp(group, c->group) != 0)
+                continue;
+            char head[64];
+            snprintf(head, sizeof head, "%s %s", c->group, c->name);
+            fprintf(f, "  %-28s %s\n", head, c->summary);
+        }
+}
+
+static void log_cb(void *user, enum esimlpa_log_level level, const char *msg)
+{
+    (void)user;
+    if (level == ESIMLPA_LOG_TRACE)
+        fprintf(stderr, "esimlpa: trace: %s\n", msg);
+    else if (level <= ESIMLPA_LOG_WARN)
+        fprintf(stderr, "esimlpa: %s: %s\n", level == ESIMLPA_LOG_ERROR ? "error" : "warning",
+                msg);
+    else
+        fprintf(stderr, "esimlpa: debug: %s\n", msg);
+}
+
+int cli_open(struct cli *cli)
+{
+    struct esimlpa_pcsc_options po = { .version = ESIMLPA_PCSC_OPTIONS_VERSION,
+                                       .reader = cli->reader };
+    int rc = esimlpa_pcsc_transport_new(&po, &cli->tr);
+    if (rc != ESIMLPA_OK)
+        return cli_fail(cli, rc);
+    struct esimlpa_ctx_options o;
+    memset(&o, 0, sizeof o);
+    o.version = ESIMLPA_CTX_OPTIONS_VERSION;
+    o.transport = cli->tr;
+    o.store_data_mss = cli->mss;
+    o.log = log_cb;
+    o.log_level = cli->trace ? ESIMLPA_LOG_TRACE : ESIMLPA_LOG_WARN;
+    o.trace_apdu = cli->trace;
+    rc = esimlpa_ctx_new(&o, &cli->ctx);
+    if (rc == ESIMLPA_OK)
+        rc = esimlpa_ctx_open(cli->ctx);
+    if (rc != ESIMLPA_OK) {
+        int st = cli_fail(cli, rc);
+        cli_close(cli);
+        return st;
+    }
+    return EXIT_OK;
+}
+
+void cli_close(struct cli *cli)
+{
+    esimlpa_ctx_free(cli->ctx);   /* closes the channel if open */
+    cli->ctx = NULL;
+    esimlpa_pcsc_transport_free(cli->tr);
+    cli->tr = NULL;
+}
+
+int cli_confirm(struct cli *cli, const char *question)
+{
+    if (cli->yes)
+        return EXIT_OK;
+    if (!isatty(STDIN_FILENO))
+        return cli_usage(cli, "confirmation needed but stdin is not a terminal; pass --yes");
+    fprintf(stderr, "%s\nType 'yes' to continue: ", question);
+    fflush(stderr);
+    char line[32];
+    if (!fgets(line, sizeof line, stdin) || strcmp(line, "yes\n") != 0) {
+        fprintf(stderr, "esimlpa: %s: cancelled\n", cli->cmd);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* Parse --mss N strictly. */
+static int parse_mss(const char *s, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > 255)
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static const struct cli_command *find_command(const char *group, const char *name)
+{
+    for (size_t g = 0; g < N_GROUPS; g++)
+        for (const struct cli_command *c = groups[g]; c->group; c++)
+            if (strcmp(c->group, group) == 0 && name && strcmp(c->name, name) == 0)
+                return c;
+    return NULL;
+}
+
+static int known_group(const char *group)
+{
+    for (size_t g = 0; g < N_GROUPS; g++)
+        if (strcmp(groups[g]->group, group) == 0)
+            return 1;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli;
+    memset(&cli, 0, sizeof cli);
+    int help = 0;
+    /* Global options may appear anywhere; the rest is the command line. */
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    int nrest = 0;
+    if (!rest)
+        return EXIT_CARD;
+    int rc = EXIT_OK;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (++i < argc)
+                rest[nrest++] = argv[i];
+            break;
+        } else if (strcmp(a, "--json") == 0) {
+            cli.json = 1;
+        } else if (strcmp(a, "--trace") == 0) {
+            cli.trace = 1;
+        } else if (strcmp(a, "--yes") == 0 || strcmp(a, "-y") == 0) {
+            cli.yes = 1;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            help = 1;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("esimlpa (libesimlpa) %s\n", esimlpa_version());
+            goto out;
+        } else if (strcmp(a, "--reader") == 0 || strcmp(a, "--mss") == 0) {
+            if (i + 1 >= argc) {
+                rc = cli_usage(&cli, "option %s needs a value", a);
+                goto out;
+            }
+            const char *v = argv[++i];
+            if (a[2] == 'r') {
+                cli.reader = v;
+            } else if (parse_mss(v, &cli.mss) != 0) {
+                rc = cli_usage(&cli, "--mss wants a number from 1 to 255, not '%s'", v);
+                goto out;
+            }
+        } else if (strncmp(a, "--reader=", 9) == 0) {
+            cli.reader = a + 9;
+        } else if (strncmp(a, "--mss=", 6) == 0) {
+            if (parse_mss(a + 6, &cli.mss) != 0) {
+                rc = cli_usage(&cli, "--mss wants a number from 1 to 255, not '%s'", a + 6);
+                goto out;
+            }
+        } else {
+            rest[nrest++] = argv[i];
+        }
+    }
+
+    if (nrest == 0) {
+        if (!help) {
+            rc = cli_usage(&cli, "no command given");
+            goto out;
+        }
+        fputs(global_help, stdout);
+        print_commands(stdout, NULL);
+        fputs(exit_help, stdout);
+        goto out;
+    }
+    if (!known_group(rest[0])) {
+        rc = cli_usage(&cli, "unknown command '%s'", rest[0]);
+        goto out;
+    }
+    const struct cli_command *c = find_command(rest[0], nrest > 1 ? rest[1] : NULL);
+    if (!c) {
+        if (help || nrest == 1) {
+            FILE *f = help ? stdout : stderr;
+            fprintf(f, "Usage: esimlpa %s SUBCOMMAND [ARGS]\n\nSubcommands:\n", rest[0]);
+            print_commands(f, rest[0]);
+            rc = help ? EXIT_OK : EXIT_USAGE;
+        } else {
+            rc = cli_usage(&cli, "unknown command '%s %s'", rest[0], rest[1]);
+        }
+        goto out;
+    }
+    if (help) {
+        cli_command_help(stdout, c);
+        goto out;
+    }
+    char cmdname[64];
+    snprintf(cmdname, sizeof cmdname, "%s %s", c->group, c->name);
+    cli.cmd = cmdname;
+    rc = c->run(&cli, nrest - 2, rest + 2);
+    cli_close(&cli);
+out:
+    free(rest);
+    return rc;
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+/* Output of the esimlpa program: aligned tables and key/value lines for
+ * people, one JSON object per command for scripts, and error reporting. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("esimlpa: out of memory\n", stderr);
+        exit(EXIT_CARD);
+    }
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = xmalloc(n);
+    memcpy(d, s, n);
+    return d;
+}
+
+/* Columns on a terminal: count UTF-8 lead bytes, not continuation bytes. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80)
+            w++;
+    return w;
+}
+
+void table_init(struct table *t, size_t ncols, const char **headers)
+{
+    memset(t, 0, sizeof *t);
+    t->ncols = ncols;
+    t->headers = headers;
+}
+
+void table_add(struct table *t, const char **cells)
+{
+    if (t->nrows == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 8;
+        char **c = realloc(t->cells, cap * t->ncols * sizeof *c);
+        if (!c) {
+            fputs("esimlpa: out of memory\n", stderr);
+            exit(EXIT_CARD);
+        }
+        t->cells = c;
+        t->cap = cap;
+    }
+    for (size_t i = 0; i < t->ncols; i++)
+        t->cells[t->nrows * t->ncols + i] = xstrdup(cells[i] ? cells[i] : "-");
+    t->nrows++;
+}
+
+void table_print(FILE *f, const struct table *t)
+{
+    size_t *w = xmalloc(t->ncols * sizeof *w);
+    for (size_t c = 0; c < t->ncols; c++) {
+        w[c] = display_width(t->headers[c]);
+        for (size_t r = 0; r < t->nrows; r++) {
+            size_t x = display_width(t->cells[r * t->ncols + c]);
+            if (x > w[c])
+                w[c] = x;
+        }
+    }
+    for (size_t r = 0; r <= t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            const char *s = r == 0 ? t->headers[c] : t->cells[(r - 1) * t->ncols + c];
+            int last = c + 1 == t->ncols;
+            fputs(s, f);
+            if (!last)
+                for (size_t k = display_width(s); k < w[c] + 2; k++)
+                    fputc(' ', f);
+        }
+        fputc('\n', f);
+    }
+    free(w);
+}
+
+void table_free(struct table *t)
+{
+    for (size_t i = 0; i < t->nrows * t->ncols; i++)
+        free(t->cells[i]);
+    free(t->cells);
+    memset(t, 0, sizeof *t);
+}
+
+void kv_print(FILE *f, const char *label, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(f, "%-22s", label);
+    va_start(ap, fmt);
+    vfprintf(f, fmt, ap);
+    va_end(ap);
+    fputc('\n', f);
+}
+
+char *hex_string(const uint8_t *p, size_t n)
+{
+    char *s = xmalloc(2 * n + 1);
+    for (size_t i = 0; i < n; i++)
+        snprintf(s + 2 * i, 3, "%02X", p[i]);
+    s[2 * n] = '\0';
+    return s;
+}
+
+void version_string(const struct esimlpa_version3 *v, char out[16])
+{
+    snprintf(out, 16, "%u.%u.%u", v->major, v->minor, v->revision);
+}
+
+void json_add_str(cJSON *o, const char *key, const char *value)
+{
+    if (value)
+        cJSON_AddStringToObject(o, key, value);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+void json_add_hex(cJSON *o, const char *key, const uint8_t *p, size_t n)
+{
+    char *h = hex_string(p, n);
+    cJSON_AddStringToObject(o, key, h);
+    free(h);
+}
+
+static void json_print(cJSON *root)
+{
+    char *s = cJSON_PrintUnformatted(root);
+    if (s) {
+        fputs(s, stdout);
+        fputc('\n', stdout);
+        cJSON_free(s);
+    }
+    cJSON_Delete(root);
+}
+
+void cli_json_ok(cJSON *data)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddBoolToObject(root, "ok", 1);
+    cJSON_AddItemToObject(root, "data", data ? data : cJSON_CreateNull());
+    json_print(root);
+}
+
+static void json_error(int code, const char *message)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddBoolToObject(root, "ok", 0);
+    cJSON *e = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddNumberToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "name", esimlpa_error_name(code));
+    cJSON_AddStringToObject(e, "message", message);
+    json_print(root);
+}
+
+int cli_exit_status(int code)
+{
+    if (code == ESIMLPA_OK)
+        return EXIT_OK;
+    if (code <= -400 && code > -500)
+        return EXIT_REFUSED;
+    switch (code) {
+    case ESIMLPA_EINVAL:
+    case ESIMLPA_EBADICCID:
+    case ESIMLPA_EBADAID:
+    case ESIMLPA_ETOOLONG:
+        return EXIT_USAGE;
+    default:
+        return EXIT_CARD;
+    }
+}
+
+int cli_fail(struct cli *cli, int code)
+{
+    const char *detail = cli->ctx ? esimlpa_ctx_last_error(cli->ctx) : "";
+    char msg[768];
+    if (detail && detail[0] && !strstr(detail, esimlpa_strerror(code)))
+        snprintf(msg, sizeof msg, "%s (%s)", esimlpa_strerror(code), detail);
+    else if (detail && detail[0])
+        snprintf(msg, sizeof msg, "%s", detail);
+    else
+        snprintf(msg, sizeof msg, "%s", esimlpa_strerror(code));
+    fprintf(stderr, "esimlpa: %s: %s\n", cli->cmd ? cli->cmd : "error", msg);
+    if (cli->json)
+        json_error(code, msg);
+    return cli_exit_status(code);
+}
+
+int cli_usage(struct cli *cli, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (cli->cmd)
+        fprintf(stderr, "esimlpa: %s: %s\nTry 'esimlpa %s --help'.\n", cli->cmd, msg, cli->cmd);
+    else
+        fprintf(stderr, "esimlpa: %s\nTry 'esimlpa --help'.\n", msg);
+    if (cli->json)
+        json_error(ESIMLPA_EINVAL, msg);
+    return EXIT_USAGE;
+}
