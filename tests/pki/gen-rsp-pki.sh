@@ -177,43 +177,45 @@ EOF
 
 DAYS=10950
 
-genkey() { # file curve
-    case $2 in
-        nist) cn=P-256 ;;
-        brp) cn=brainpoolP256r1 ;;
+curve_opt() { # curve -> -pkeyopt value
+    case $1 in
+        nist) echo ec_paramgen_curve:P-256 ;;
+        brp) echo ec_paramgen_curve:brainpoolP256r1 ;;
     esac
-    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:$cn \
-        -pkeyopt ec_param_enc:named_curve -out "$1" 2>/dev/null
 }
 
-# mkcert role curve subject ext issuer(role or "self") [issuer_curve_suffix]
+# PEM -> DER without another openssl run (base64 is in coreutils).
+pem2der() {
+    sed -e '/^-----/d' "$1" | base64 -d > "$2"
+}
+
+# mkcert role curve subject ext issuer(role or "self"): key and certificate in one openssl run
 mkcert() {
     r=$1; c=$2; subj=$3; ext=$4; iss=$5
-    genkey "$WORK/${r}_$c.key" "$c"
-    if [ "$iss" = self ]; then
-        openssl req -new -x509 -config "$CNF" -key "$WORK/${r}_$c.key" -subj "$subj" \
-            -extensions "$ext" -days $DAYS -sha256 -out "$WORK/${r}_$c.pem"
-    else
-        openssl req -new -x509 -config "$CNF" -key "$WORK/${r}_$c.key" -subj "$subj" \
-            -CA "$WORK/${iss}_$c.pem" -CAkey "$WORK/${iss}_$c.key" \
-            -extensions "$ext" -days $DAYS -sha256 -out "$WORK/${r}_$c.pem"
+    set -- -new -x509 -config "$CNF" -newkey ec -pkeyopt "$(curve_opt "$c")" \
+        -pkeyopt ec_param_enc:named_curve -noenc -keyout "$WORK/${r}_$c.key" -subj "$subj" \
+        -extensions "$ext" -days $DAYS -sha256 -out "$WORK/${r}_$c.pem"
+    if [ "$iss" != self ]; then
+        set -- "$@" -CA "$WORK/${iss}_$c.pem" -CAkey "$WORK/${iss}_$c.key"
     fi
-    openssl x509 -in "$WORK/${r}_$c.pem" -outform DER -out "$WORK/${r}_$c.der"
+    openssl req "$@" 2>/dev/null || { echo "$0: openssl req failed for $r ($c)" >&2; exit 1; }
+    pem2der "$WORK/${r}_$c.pem" "$WORK/${r}_$c.der"
 }
 
 # An expired DPtls (valid 2020-01-01 .. 2021-01-01) issued by the CI: needs "openssl ca".
 mkexpired() { # curve
     c=$1
-    genkey "$WORK/dptls_expired_$c.key" "$c"
-    openssl req -new -config "$CNF" -key "$WORK/dptls_expired_$c.key" \
-        -subj "/CN=testsmdpplus1.example.com/O=ACME" -out "$WORK/exp_$c.csr"
+    openssl req -new -config "$CNF" -newkey ec -pkeyopt "$(curve_opt "$c")" \
+        -pkeyopt ec_param_enc:named_curve -noenc -keyout "$WORK/dptls_expired_$c.key" \
+        -subj "/CN=testsmdpplus1.example.com/O=ACME" -out "$WORK/exp_$c.csr" 2>/dev/null ||
+        { echo "$0: openssl req failed for the expired DPtls" >&2; exit 1; }
     (cd "$WORK" && : > index.txt && echo 01 > serial &&
         openssl ca -config "$CNF" -batch -notext -preserveDN -keyfile "ci_$c.key" \
             -cert "ci_$c.pem" -in "exp_$c.csr" -startdate 20200101000000Z \
             -enddate 20210101000000Z -extfile "$CNF" -extensions dptls_ext \
             -out "dptls_expired_$c.pem" >/dev/null 2>&1) ||
         { echo "$0: openssl ca failed for the expired DPtls" >&2; exit 1; }
-    openssl x509 -in "$WORK/dptls_expired_$c.pem" -outform DER -out "$WORK/dptls_expired_$c.der"
+    pem2der "$WORK/dptls_expired_$c.pem" "$WORK/dptls_expired_$c.der"
 }
 
 gen_curve() { # curve
