@@ -13,5 +13,7 @@
 #include <esimlpa/ctx.h>
 #include <esimlpa/es10.h>
 #include <esimlpa/http.h>
+#include <esimlpa/activation.h>
+#include <esimlpa/es9p.h>
 
 #endif
