@@ -79,6 +79,8 @@ static int chip_info(struct cli *cli, int argc, char **argv)
     if (cli->json) {
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "eid", eid);
+        json_add_str(d, "defaultDpAddress", a->default_dp_address);
+        json_add_str(d, "rootDsAddress", a->root_ds_address);
         cJSON *j = cJSON_AddObjectToObject(d, "euiccInfo2");
         cJSON_AddStringToObject(j, "svn", svn);
         cJSON_AddStringToObject(j, "firmwareVersion", fw);
@@ -105,9 +107,6 @@ static int chip_info(struct cli *cli, int argc, char **argv)
                               pkid_array(i2->ci_pkid_verification, i2->n_ci_pkid_verification));
         cJSON_AddItemToObject(j, "ciPkidSigning",
                               pkid_array(i2->ci_pkid_signing, i2->n_ci_pkid_signing));
-        cJSON *ad = cJSON_AddObjectToObject(d, "addresses");
-        json_add_str(ad, "defaultDpAddress", a->default_dp_address);
-        json_add_str(ad, "rootDsAddress", a->root_ds_address);
         cli_json_ok(d);
     } else {
         kv_print(stdout, "EID", "%s", eid);

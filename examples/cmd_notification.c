@@ -33,7 +33,7 @@ static int notification_list(struct cli *cli, int argc, char **argv)
         for (size_t i = 0; i < l->count; i++) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddNumberToObject(o, "seqNumber", (double)l->items[i].seq_number);
-            cJSON_AddStringToObject(o, "event", event_name(l->items[i].event));
+            cJSON_AddStringToObject(o, "operation", event_name(l->items[i].event));
             json_add_str(o, "iccid", l->items[i].iccid[0] ? l->items[i].iccid : NULL);
             json_add_str(o, "address", l->items[i].address);
             cJSON_AddItemToArray(a, o);
@@ -42,7 +42,7 @@ static int notification_list(struct cli *cli, int argc, char **argv)
     } else if (l->count == 0) {
         printf("No pending notifications.\n");
     } else {
-        static const char *hdr[] = { "SEQ", "EVENT", "ICCID", "ADDRESS" };
+        static const char *hdr[] = { "SEQ", "OPERATION", "ICCID", "ADDRESS" };
         struct table t;
         table_init(&t, 4, hdr);
         for (size_t i = 0; i < l->count; i++) {

@@ -40,7 +40,7 @@ static cJSON *profile_json(const struct esimlpa_profile_info *p)
     else
         cJSON_AddNullToObject(o, "isdpAid");
     json_add_str(o, "state", state_name(p));
-    cJSON_AddStringToObject(o, "class", class_name(p->profile_class));
+    cJSON_AddStringToObject(o, "profileClass", class_name(p->profile_class));
     json_add_str(o, "serviceProviderName", p->service_provider_name);
     json_add_str(o, "profileName", p->profile_name);
     json_add_str(o, "nickname", p->nickname);
@@ -54,7 +54,7 @@ static cJSON *profile_json(const struct esimlpa_profile_info *p)
     cJSON *nc = cJSON_AddArrayToObject(o, "notificationConfigs");
     for (size_t i = 0; i < p->n_notification_configs; i++) {
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddItemToObject(e, "events", event_array(p->notification_configs[i].events));
+        cJSON_AddItemToObject(e, "operations", event_array(p->notification_configs[i].events));
         json_add_str(e, "address", p->notification_configs[i].address);
         cJSON_AddItemToArray(nc, e);
     }
