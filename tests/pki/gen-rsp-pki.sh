@@ -13,7 +13,7 @@
 #   roles: ci eum euicc dpauth dppb dptls dsauth dstls dptls_expired dptls_wronghost
 #          ci_untrusted dptls_untrusted
 #   dptls_chain_C.pem, dstls_chain_C.pem, dptls_untrusted_chain_C.pem  leaf + CI (TLS servers)
-#   euicc_C.eid   the EID of CERT.EUICC (32 digits, newline)
+#   euicc_C.eid, eid.txt   the EID of CERT.EUICC (32 digits, newline)
 #   ci_bundle.pem the trusted CI certificates of all curves present (TLS client trust file)
 #
 # Choices (see tests/pki/README.md):
@@ -26,6 +26,8 @@
 #     eUICC certificate. tests/rspcrypto/certchk.c applies the SGP.22 reading instead.
 #
 # Environment: RSP_PKI_EID = 30 or 32 digits (check digits are always recomputed, SGP.29).
+#   RSP_PKI_EUM_NC = serial (default: O=RSP Test EUM + serialNumber=89049032, as SGP.26),
+#                    o (only O=RSP Test EUM: passes plain "openssl verify"), none (no constraint).
 # Idempotent: a curve whose files are complete and were made by this same script is skipped;
 # set RSP_PKI_FORCE=1 to regenerate.
 set -eu
@@ -70,7 +72,12 @@ case $EID in
 esac
 
 mkdir -p "$OUT"
-STAMP_ID="$(cksum < "$0" | cut -d' ' -f1) $EID"
+EUM_NC=${RSP_PKI_EUM_NC:-serial}
+case $EUM_NC in
+    serial|o|none) ;;
+    *) echo "$0: RSP_PKI_EUM_NC must be serial, o or none" >&2; exit 2 ;;
+esac
+STAMP_ID="$(cksum < "$0" | cut -d' ' -f1) $EID $EUM_NC"
 ROLES="ci eum euicc dpauth dppb dptls dsauth dstls dptls_expired dptls_wronghost ci_untrusted dptls_untrusted"
 
 complete() { # curve
@@ -106,10 +113,15 @@ keyUsage = critical, keyCertSign
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 certificatePolicies = critical, 2.23.146.1.2.1.2
-nameConstraints = critical, permitted;dirName:eum_nc
-[eum_nc]
-O = RSP Test EUM
-serialNumber = 89049032
+EOF
+case $EUM_NC in
+    serial) printf '%s\n' 'nameConstraints = critical, permitted;dirName:eum_nc' '[eum_nc]' \
+                'O = RSP Test EUM' 'serialNumber = 89049032' >> "$CNF" ;;
+    o) printf '%s\n' 'nameConstraints = critical, permitted;dirName:eum_nc' '[eum_nc]' \
+                'O = RSP Test EUM' >> "$CNF" ;;
+    none) ;;
+esac
+cat >> "$CNF" <<'EOF'
 
 [euicc_ext]
 keyUsage = critical, digitalSignature
@@ -223,7 +235,7 @@ gen_curve() { # curve
     C=$(echo "$c" | tr a-z A-Z)
     mkcert ci "$c" "/C=IT/O=RSPTEST/OU=TESTCERT/CN=Test CI $C" ci_ext self
     mkcert eum "$c" "/C=ES/O=RSP Test EUM/CN=EUM Test $C" eum_ext ci
-    mkcert euicc "$c" "/C=ES/O=RSP Test EUM/serialNumber=$EID/CN=Test eUICC $C" euicc_ext eum
+    mkcert euicc "$c" "/O=RSP Test EUM/serialNumber=$EID/CN=Test eUICC $C" euicc_ext eum
     mkcert dpauth "$c" "/CN=TEST SM-DP\\+/O=ACME" dpauth_ext ci
     mkcert dppb "$c" "/CN=TEST SM-DP\\+/O=ACME" dppb_ext ci
     mkcert dptls "$c" "/CN=testsmdpplus1.example.com/O=ACME" dptls_ext ci
@@ -238,12 +250,13 @@ gen_curve() { # curve
     cat "$WORK/dptls_untrusted_$c.pem" "$WORK/ci_untrusted_$c.pem" \
         > "$WORK/dptls_untrusted_chain_$c.pem"
     echo "$EID" > "$WORK/euicc_$c.eid"
+    echo "$EID" > "$WORK/eid.txt"
     chmod 600 "$WORK"/*_"$c".key
     for r in $ROLES; do
         mv -f "$WORK/${r}_$c.key" "$WORK/${r}_$c.der" "$WORK/${r}_$c.pem" "$OUT/"
     done
     mv -f "$WORK/dptls_chain_$c.pem" "$WORK/dstls_chain_$c.pem" \
-        "$WORK/dptls_untrusted_chain_$c.pem" "$WORK/euicc_$c.eid" "$OUT/"
+        "$WORK/dptls_untrusted_chain_$c.pem" "$WORK/euicc_$c.eid" "$WORK/eid.txt" "$OUT/"
     echo "$STAMP_ID" > "$OUT/.stamp_$c"
 }
 

@@ -12,28 +12,29 @@
 
 /* SGP.22 EUMs restrict their eUICCs with nameConstraints permitted directoryName
  * serialNumber=<EIN prefix>; SGP.22 reads this as an EID prefix, generic X.509 as an exact DN
- * match. OpenSSL reports the literal violation; we accept exactly that error here and apply
- * the prefix rule in check_eid_prefix(). */
+ * match. OpenSSL reports the literal violation; we accept exactly that error here (and note
+ * it) and apply the prefix rule in check_eid_prefix(). */
 static int verify_cb(int ok, X509_STORE_CTX *ctx)
 {
-    if (!ok && X509_STORE_CTX_get_error(ctx) == X509_V_ERR_PERMITTED_VIOLATION)
+    if (!ok && X509_STORE_CTX_get_error(ctx) == X509_V_ERR_PERMITTED_VIOLATION) {
+        int *seen = X509_STORE_CTX_get_app_data(ctx);
+        if (seen)
+            *seen = 1;
         return 1;
+    }
     return ok;
 }
 
 /* Every serialNumber in a permitted directoryName of ca's nameConstraints must be a prefix of
- * the leaf's subject serialNumber. No such constraint: nothing to check. */
-static int check_eid_prefix(X509 *ca, X509 *leaf)
+ * the leaf's subject serialNumber. Sets *has_serial_nc when ca has such a constraint. */
+static int check_eid_prefix(X509 *ca, X509 *leaf, int *has_serial_nc)
 {
-    int crit = 0, rc = RSPC_OK, found = 0;
+    int crit = 0, found = 0, allowed = 0;
     NAME_CONSTRAINTS *nc = X509_get_ext_d2i(ca, NID_name_constraints, &crit, NULL);
-    if (!nc) {
-        /* present but unparsable is an error; absent is fine */
+    if (!nc)  /* absent is fine; present but unparsable is an error */
         return crit == -1 ? RSPC_OK : RSPC_ECERT;
-    }
     char serial[65];
     int have_serial = rspc_cert_subject_serial(leaf, serial, sizeof(serial)) == RSPC_OK;
-    int allowed = 0;
     for (int i = 0; i < sk_GENERAL_SUBTREE_num(nc->permittedSubtrees); i++) {
         GENERAL_SUBTREE *st = sk_GENERAL_SUBTREE_value(nc->permittedSubtrees, i);
         if (st->base->type != GEN_DIRNAME)
@@ -49,14 +50,10 @@ static int check_eid_prefix(X509 *ca, X509 *leaf)
             memcmp(serial, ASN1_STRING_get0_data(v), vl) == 0)
             allowed = 1;
     }
-    if (found && !allowed)
-        rc = RSPC_EEID;
-    /* A constraint we do not read this way: only acceptable if OpenSSL had no complaint,
-     * which the caller cannot tell apart; be strict and require the serialNumber form. */
-    if (!found && nc->permittedSubtrees && sk_GENERAL_SUBTREE_num(nc->permittedSubtrees) > 0)
-        rc = RSPC_ECERT;
     NAME_CONSTRAINTS_free(nc);
-    return rc;
+    if (found)
+        *has_serial_nc = 1;
+    return found && !allowed ? RSPC_EEID : RSPC_OK;
 }
 
 int rspc_cert_verify_chain(X509 *leaf, X509 *const *intermediates, size_t n_intermediates,
@@ -78,6 +75,8 @@ int rspc_cert_verify_chain(X509 *leaf, X509 *const *intermediates, size_t n_inte
     X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
     if (!check_time)
         X509_STORE_CTX_set_flags(ctx, X509_V_FLAG_NO_CHECK_TIME);
+    int violation = 0, has_serial_nc = 0;
+    X509_STORE_CTX_set_app_data(ctx, &violation);
     X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
     if (X509_verify_cert(ctx) != 1) {
         rc = RSPC_ECERT;
@@ -87,7 +86,10 @@ int rspc_cert_verify_chain(X509 *leaf, X509 *const *intermediates, size_t n_inte
     STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
     rc = RSPC_OK;
     for (int i = 1; chain && i < sk_X509_num(chain) && !rc; i++)
-        rc = check_eid_prefix(sk_X509_value(chain, i), leaf);
+        rc = check_eid_prefix(sk_X509_value(chain, i), leaf, &has_serial_nc);
+    /* a literal violation that is not explained by an EID-prefix constraint stays an error */
+    if (!rc && violation && !has_serial_nc)
+        rc = RSPC_ECERT;
 out:
     sk_X509_free(untrusted);  /* does not free the certificates */
     X509_STORE_CTX_free(ctx);

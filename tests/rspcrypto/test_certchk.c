@@ -11,7 +11,7 @@
 #include "rspcrypto.h"
 #include "test_util.h"
 
-static char dir[64];
+static char dir[128];
 
 static X509 *cert(const char *role, const char *curve, const char *ext)
 {
@@ -34,12 +34,12 @@ static EVP_PKEY *key(const char *role, const char *curve)
 }
 
 /* An eUICC certificate with the given subject serialNumber (NULL: none), signed by the EUM. */
-static X509 *mint_euicc(X509 *eum, EVP_PKEY *eum_key, EVP_PKEY *pub, const char *serial)
+static X509 *mint_euicc_o(X509 *eum, EVP_PKEY *eum_key, EVP_PKEY *pub, const char *serial,
+                          const char *org)
 {
     X509 *x = X509_new();
     X509_NAME *n = X509_NAME_new();
-    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"RSP Test EUM", -1,
-                               -1, 0);
+    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)org, -1, -1, 0);
     if (serial)
         X509_NAME_add_entry_by_NID(n, NID_serialNumber, MBSTRING_ASC,
                                    (const unsigned char *)serial, -1, -1, 0);
@@ -54,6 +54,35 @@ static X509 *mint_euicc(X509 *eum, EVP_PKEY *eum_key, EVP_PKEY *pub, const char 
     CHECK(X509_sign(x, eum_key, EVP_sha256()) > 0);
     X509_NAME_free(n);
     return x;
+}
+
+static X509 *mint_euicc(X509 *eum, EVP_PKEY *eum_key, EVP_PKEY *pub, const char *serial)
+{
+    return mint_euicc_o(eum, eum_key, pub, serial, "RSP Test EUM");
+}
+
+/* RSP_PKI_EUM_NC=o: the EUM constrains O only, which plain X.509 validation handles. */
+static void check_o_variant(const char *script)
+{
+    char cmd[600], base[100];
+    snprintf(base, sizeof(base), "%.64s", dir);
+    snprintf(dir, sizeof(dir), "%s/o", base);
+    snprintf(cmd, sizeof(cmd), "RSP_PKI_EUM_NC=o sh '%s' '%s' nist", script, dir);
+    CHECK(system(cmd) == 0);
+    X509 *ci = cert("ci", "nist", "der"), *eum = cert("eum", "nist", "der");
+    X509 *euicc = cert("euicc", "nist", "der");
+    EVP_PKEY *k_eum = key("eum", "nist"), *k_euicc = key("euicc", "nist");
+    X509 *other_org = mint_euicc_o(eum, k_eum, k_euicc, "89049032123451234512345678901235",
+                                   "Other EUM");
+    CHECK_RC(rspc_cert_verify_chain(euicc, &eum, 1, ci, 1), RSPC_OK);
+    CHECK_RC(rspc_cert_verify_chain(other_org, &eum, 1, ci, 1), RSPC_ECERT);
+    X509_free(ci);
+    X509_free(eum);
+    X509_free(euicc);
+    X509_free(other_org);
+    EVP_PKEY_free(k_eum);
+    EVP_PKEY_free(k_euicc);
+    snprintf(dir, sizeof(dir), "%s", base);
 }
 
 static void check_curve(const char *c, const char *other_c)
@@ -226,6 +255,7 @@ int main(int argc, char **argv)
         X509_free(after);
         check_curve("nist", "brp");
         check_curve("brp", "nist");
+        check_o_variant(argv[1]);
     }
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
