@@ -53,6 +53,8 @@ static int map_pcsc(LONG rv, int in_session)
         return ESIMLPA_ETIMEOUT;
     case SCARD_E_NO_MEMORY:
         return ESIMLPA_ENOMEM;
+    case SCARD_E_PROTO_MISMATCH:    /* the card does not offer the protocol asked for */
+        return ESIMLPA_EUNSUPPORTED;
     default:
         return ESIMLPA_ETRANSPORT;
     }
@@ -265,7 +267,8 @@ static int pcsc_connect(void *user)
                 rc = ESIMLPA_OK;
                 break;
             }
-            if (r == ESIMLPA_EBUSY || r == ESIMLPA_ENOMEM || r == ESIMLPA_ENOSERVICE)
+            /* Report why a reader with a card could not be used. */
+            if (r != ESIMLPA_ENOCARD && r != ESIMLPA_ENOREADER)
                 rc = r;
         }
     }
