@@ -433,10 +433,13 @@ int se_state_load(const char *path, struct se_state **out, char *err, size_t err
     if (!text)
         return -1;
     cJSON *root = cJSON_Parse(text);
+    if (!root) {
+        const char *e = cJSON_GetErrorPtr();   /* points into text */
+        long at = e && e >= text && e <= text + strlen(text) ? (long)(e - text) : 0;
+        free(text);
+        return fail(err, errlen, "%s: not valid JSON (near byte %ld)", path, at);
+    }
     free(text);
-    if (!root)
-        return fail(err, errlen, "%s: not valid JSON (near byte %ld)", path,
-                    (long)(cJSON_GetErrorPtr() ? strlen(cJSON_GetErrorPtr()) : 0));
     struct se_state *st = calloc(1, sizeof(*st));
     int rc = -1, bad = 0;
     if (!st) {
