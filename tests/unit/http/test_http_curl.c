@@ -72,7 +72,10 @@ static int handler(void *user, const struct httpd_request *req, struct httpd_res
         const char *ap = httpd_request_header(req, "X-ADMIN-PROTOCOL");
         const char *ua = httpd_request_header(req, "User-Agent");
         const char *ex = httpd_request_header(req, "Expect");
-        seen.round_trip_ok = strcmp(req->method, "POST") == 0 && ct &&
+        const char *host = httpd_request_header(req, "Host");
+        /* --resolve: connected to 127.0.0.1, but by name (SAN check, §5.1). */
+        seen.round_trip_ok = host && strncmp(host, TESTPKI_HOST ":", strlen(TESTPKI_HOST) + 1) == 0 &&
+                             strcmp(req->method, "POST") == 0 && ct &&
                              strcmp(ct, "application/json") == 0 && ap &&
                              strcmp(ap, "gsma/rsp/v2.2.2") == 0 && ua &&
                              strcmp(ua, "gsma-rsp-lpad") == 0 && !ex &&
@@ -102,6 +105,9 @@ static int handler(void *user, const struct httpd_request *req, struct httpd_res
         resp->fault = HTTPD_FAULT_TRUNCATE;
     } else if (strcmp(p, "/hangup") == 0) {
         resp->fault = HTTPD_FAULT_CLOSE_BEFORE;
+    } else if (strcmp(p, "/redirect") == 0) {
+        resp->status = 302;
+        httpd_response_add_header(resp, "Location", "/echo");
     } else if (strcmp(p, "/error") == 0) {
         resp->status = 500;
         httpd_response_set_body_str(resp, "oops");
@@ -223,6 +229,11 @@ static void test_round_trip_and_reuse(const struct testpki *pki, struct httpd *s
     CHECK(resp.status == 500 && resp.body_len == 4);
     esimlpa_http_response_clear(&resp);
 
+    /* Redirects are not followed: the caller sees the 3xx. */
+    CHECK_RC(post(t, port, "/redirect", &resp), 0);
+    CHECK(resp.status == 302 && resp.body_len == 0);
+    esimlpa_http_response_clear(&resp);
+
     /* Bigger body than curl's Expect: 100-continue threshold, no empty POST body problem. */
     char *big = malloc(200000);
     CHECK(big != NULL);
@@ -239,14 +250,14 @@ static void test_round_trip_and_reuse(const struct testpki *pki, struct httpd *s
         free(big);
     }
     esimlpa_curl_transport_stats(t, &st);
-    CHECK(st.connections == 1 && st.tls_handshakes == 1 && st.requests == 9);
+    CHECK(st.connections == 1 && st.tls_handshakes == 1 && st.requests == 10);
 
     /* reset drops the connection: the next request opens a new one. */
     t->reset(t->user);
     CHECK_RC(post(t, port, "/echo", &resp), 0);
     esimlpa_http_response_clear(&resp);
     esimlpa_curl_transport_stats(t, &st);
-    CHECK(st.connections == 2 && st.tls_handshakes == 2 && st.requests == 10);
+    CHECK(st.connections == 2 && st.tls_handshakes == 2 && st.requests == 11);
 
     /* Header lines with CR/LF are refused (no header injection). */
     const char *const evil[] = {"X-A: b\r\nX-Injected: 1", NULL};

@@ -133,6 +133,8 @@ static int client_read_response(struct client *c, char *buf, size_t n, const cha
 {
     size_t got = 0;
     char *end = NULL;
+    *body = "";
+    buf[0] = '\0';
     while (!end && got < n - 1) {
         int r = SSL_read(c->ssl, buf + got, 1);   /* byte by byte: keep the next response */
         if (r <= 0)
@@ -289,11 +291,11 @@ static void test_rude_clients(struct httpd *srv, uint16_t port)
     CHECK(client_open(&c, port) == 0);
     CHECK(client_send(&c, "GET /hdr HTTP/1.1\r\n\r\n") == 0);
     CHECK(client_read_response(&c, buf, sizeof(buf), &body) == 0);
-    CHECK(now_ms() - t0 < 400);
+    CHECK(now_ms() - t0 < 800);
     client_close(&c);
-    /* The stalled client is dropped after the IO timeout (500 ms here). */
+    /* The stalled client is dropped after the IO timeout (1000 ms here). */
     CHECK(client_read_all(&half, buf, sizeof(buf) - 1) == 0);
-    CHECK(now_ms() - t0 >= 400 && now_ms() - t0 < 2500);
+    CHECK(now_ms() - t0 >= 800 && now_ms() - t0 < 5000);
     client_close(&half);
     close(idle);
 
@@ -303,7 +305,7 @@ static void test_rude_clients(struct httpd *srv, uint16_t port)
     client_close(&c);
 
     /* Many sequential connections. */
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < 12; i++) {
         CHECK(client_open(&c, port) == 0);
         CHECK(client_send(&c, "GET /hdr HTTP/1.1\r\n\r\n") == 0);
         CHECK(client_read_response(&c, buf, sizeof(buf), &body) == 0);
@@ -311,9 +313,9 @@ static void test_rude_clients(struct httpd *srv, uint16_t port)
     }
     usleep(100 * 1000);
     httpd_get_stats(srv, &after);
-    CHECK(after.connections - before.connections == 35);
+    CHECK(after.connections - before.connections == 17);
     CHECK(after.handshake_failures - before.handshake_failures >= 2);   /* not TLS, idle */
-    CHECK(after.handshakes - before.handshakes == 33);
+    CHECK(after.handshakes - before.handshakes == 15);
 }
 
 static void test_stop_with_idle_client(const struct testpki *pki)
@@ -381,7 +383,7 @@ int main(void)
     if (testpki_make(&pki) != 0)
         return 1;
     struct httpd_config cfg = {.cert_chain_file = pki.good, .key_file = pki.key,
-                               .handler = handler, .max_request = 65536, .io_timeout_ms = 500};
+                               .handler = handler, .max_request = 65536, .io_timeout_ms = 1000};
     char err[256];
     struct httpd *srv = httpd_new(&cfg, err, sizeof(err));
     if (!srv || httpd_start(srv) != 0) {
