@@ -42,6 +42,7 @@ struct cli_command {
 extern const struct cli_command cli_chip_commands[];
 extern const struct cli_command cli_profile_commands[];
 extern const struct cli_command cli_notification_commands[];
+extern const struct cli_command cli_reader_commands[];
 
 /* Open the PC/SC transport and the library context (ISD-R selected).
  * On failure the error is reported and an exit status returned. */

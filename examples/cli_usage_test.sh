@@ -23,7 +23,7 @@ expect 0 --version
 echo "$OUT" | grep -q "^esimlpa" || fail "--version: $OUT"
 for c in "chip info" "chip set-default-dp" "chip reset" "profile list" "profile enable" \
          "profile disable" "profile delete" "profile nickname" "notification list" \
-         "notification remove"; do
+         "notification remove" "reader list"; do
     # shellcheck disable=SC2086
     expect 0 $c --help
     echo "$OUT" | grep -q "^Usage: esimlpa $c" || fail "$c --help: $OUT"

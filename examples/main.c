@@ -33,7 +33,7 @@ static const char exit_help[] =
     "Run 'esimlpa COMMAND --help' for the options of one command.\n";
 
 static const struct cli_command *const groups[] = {
-    cli_chip_commands, cli_profile_commands, cli_notification_commands,
+    cli_chip_commands, cli_profile_commands, cli_notification_commands, cli_reader_commands,
 };
 #define N_GROUPS (sizeof groups / sizeof groups[0])
 
