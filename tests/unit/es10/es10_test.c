@@ -295,6 +295,11 @@ int fake_card_ok(const struct fake_card *fc)
     return !fc->bad && fc->next == fc->n_steps;
 }
 
+int fake_card_channel_open(const struct fake_card *fc)
+{
+    return fc->channel_open;
+}
+
 esimlpa_ctx *t_open(struct fake_card *fc)
 {
     struct esimlpa_ctx_options o;

@@ -69,6 +69,9 @@ unsigned fake_card_requests(const struct fake_card *fc);
 /* 1 if every expectation was met exactly (no surprise or mismatched request). */
 int fake_card_ok(const struct fake_card *fc);
 
+/* 1 while a logical channel opened by MANAGE CHANNEL is not closed again. */
+int fake_card_channel_open(const struct fake_card *fc);
+
 /* A context with the fake card, opened (MANAGE CHANNEL + SELECT ISD-R). */
 esimlpa_ctx *t_open(struct fake_card *fc);
 
@@ -85,6 +88,10 @@ esimlpa_ctx *t_open(struct fake_card *fc);
             t_failures++;                                                               \
         }                                                                               \
         esimlpa_ctx_free(ctx_);                                                         \
+        if (fake_card_channel_open(fc_)) {                                              \
+            fprintf(stderr, "%s: logical channel left open\n", #fn);                   \
+            t_failures++;                                                               \
+        }                                                                               \
         fake_card_free(fc_);                                                            \
         fprintf(stderr, "%s %s\n", t_failures == before_ ? "ok  " : "FAIL", #fn);       \
     } while (0)
