@@ -11,8 +11,11 @@ out=${1:-$top/lib/asn1}
 command -v asn1c >/dev/null || { echo "regen: asn1c not installed (apt-get install asn1c)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Run on copies with relative names so that the "found in" comments of the
+# generated files do not depend on where the tree is checked out.
+cp "$top/asn1/pkix-stub.asn" "$top/asn1/rsp.asn" "$work/"
 (cd "$work" && asn1c -fcompound-names -fno-include-deps \
-    "$top/asn1/pkix-stub.asn" "$top/asn1/rsp.asn" >/dev/null 2>"$work/asn1c.log") || {
+    pkix-stub.asn rsp.asn >/dev/null 2>"$work/asn1c.log") || {
     cat "$work/asn1c.log" >&2; exit 1; }
 # converter-sample.c is always generated; it is a demo main(), not library code.
 rm -f "$work/converter-sample.c" "$work/Makefile.am.sample" "$work/asn1c.log"

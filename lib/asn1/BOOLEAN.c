@@ -76,6 +76,12 @@ BOOLEAN_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 		rval.consumed = 0;
 		return rval;
 	}
+	if(length != 1) {
+		/* libesimlpa patch: X.690 8.2.1, exactly one content octet */
+		rval.code = RC_FAIL;
+		rval.consumed = 0;
+		return rval;
+	}
 
 	/*
 	 * Compute boolean value.

@@ -810,13 +810,15 @@ asn_INTEGER2long(const INTEGER_t *iptr, long *lptr) {
 		return 0;
 	}
 
-	/* Perform the sign initialization */
-	/* Actually l = -(*b >> 7); gains nothing, yet unreadable! */
-	if((*b >> 7)) l = -1; else l = 0;
-
-	/* Conversion engine */
+	/* libesimlpa patch: accumulate unsigned; shifting a negative
+	 * long left is undefined behaviour. */
+    {
+	unsigned long ul = (*b >> 7) ? ~0UL : 0UL;
 	for(; b < end; b++)
-		l = (l << 8) | *b;
+		ul = (ul << 8) | *b;
+	l = (ul <= (unsigned long)LONG_MAX) ? (long)ul
+		: -(long)(~ul) - 1;
+    }
 
 	*lptr = l;
 	return 0;

@@ -88,6 +88,13 @@ NativeInteger_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 		rval.consumed = 0;
 		return rval;
 	}
+	if(length == 0) {
+		/* libesimlpa patch: X.690 8.3.1, an INTEGER has at least
+		 * one content octet */
+		rval.code = RC_FAIL;
+		rval.consumed = 0;
+		return rval;
+	}
 
 	/*
 	 * ASN.1 encoded INTEGER: buf_ptr, length

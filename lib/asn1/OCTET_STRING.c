@@ -208,6 +208,13 @@ OCTET_STRING_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 		if(rval.code != RC_OK)
 			return rval;
 
+		if(tlv_constr && type_variant != ASN_OSUBV_ANY) {
+			/* libesimlpa patch: SGP.22 data is DER, where string
+			 * types are always primitive (X.690 10.2). The
+			 * constructed (segmented) form is refused; BIT STRING
+			 * segments were also mis-decoded. */
+			RETURN(RC_FAIL);
+		}
 		if(tlv_constr) {
 			/*
 			 * Complex operation, requires stack of expectations.
@@ -223,6 +230,10 @@ OCTET_STRING_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 			 * Jump into stackless primitive decoding.
 			 */
 			_CH_PHASE(ctx, 3);
+			/* libesimlpa patch: a BIT STRING has at least the
+			 * unused-bits octet (X.690 8.6.2) */
+			if(type_variant == ASN_OSUBV_BIT && ctx->left == 0)
+				RETURN(RC_FAIL);
 			if(type_variant == ASN_OSUBV_ANY && tag_mode != 1)
 				APPEND(buf_ptr, rval.consumed);
 			ADVANCE(rval.consumed);
@@ -495,9 +506,16 @@ OCTET_STRING_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 	/*
 	 * BIT STRING-specific processing.
 	 */
-	if(type_variant == ASN_OSUBV_BIT && st->size) {
+	if(type_variant == ASN_OSUBV_BIT) {
+		/* libesimlpa patch: X.690 8.6.2.2/8.6.2.3, the unused-bits
+		 * count is 0..7 and 0 for an empty string (a larger value
+		 * also made the shift below undefined). */
+		if(st->bits_unused < 0 || st->bits_unused > 7
+		|| (st->size == 0 && st->bits_unused))
+			RETURN(RC_FAIL);
 		/* Finalize BIT STRING: zero out unused bits. */
-		st->buf[st->size-1] &= 0xff << st->bits_unused;
+		if(st->size)
+			st->buf[st->size-1] &= 0xff << st->bits_unused;
 	}
 
 	ASN_DEBUG("Took %ld bytes to encode %s: [%s]:%ld",
@@ -598,7 +616,7 @@ OCTET_STRING_encode_xer(asn_TYPE_descriptor_t *td, void *sptr,
 	 * Dump the contents of the buffer in hexadecimal.
 	 */
 	buf = st->buf;
-	end = buf + st->size;
+	end = buf ? buf + st->size : buf;	/* libesimlpa patch: no NULL+0 */
 	if(flags & XER_F_CANONICAL) {
 		char *scend = scratch + (sizeof(scratch) - 2);
 		for(; buf < end; buf++) {
@@ -1674,7 +1692,7 @@ OCTET_STRING_print(asn_TYPE_descriptor_t *td, const void *sptr, int ilevel,
 	 * Dump the contents of the buffer in hexadecimal.
 	 */
 	buf = st->buf;
-	end = buf + st->size;
+	end = buf ? buf + st->size : buf;	/* libesimlpa patch: no NULL+0 */
 	for(i = 0; buf < end; buf++, i++) {
 		if(!(i % 16) && (i || st->size > 16)) {
 			if(cb(scratch, p - scratch, app_key) < 0)

@@ -40,6 +40,10 @@ ber_fetch_length(int _is_constructed, const void *bufptr, size_t size,
 		for(len = 0, buf++, skipped = 1;
 			oct && (++skipped <= size); buf++, oct--) {
 
+			/* libesimlpa patch: test before shifting (signed
+			 * overflow is undefined behaviour) */
+			if(len >> ((8 * sizeof(len)) - 9))
+				return -1;
 			len = (len << 8) | *buf;
 			if(len < 0
 			|| (len >> ((8 * sizeof(len)) - 8) && oct > 1)) {

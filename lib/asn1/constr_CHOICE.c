@@ -341,7 +341,9 @@ CHOICE_decode_ber(asn_codec_ctx_t *opt_codec_ctx, asn_TYPE_descriptor_t *td,
 				RETURN(RC_FAIL);
 			}
 
-			/* UNREACHABLE */
+			/* libesimlpa patch: 00 followed by a non-zero byte is
+			 * not an end-of-contents; this spun forever. */
+			RETURN(RC_FAIL);
 		}
 
 		NEXT_PHASE(ctx);
