@@ -8,7 +8,9 @@
  * TLS peer and host verification are always on unless the caller sets
  * insecure_no_verify (tests only). Production SM-DP+ TLS certificates chain
  * to the GSMA RSP CI roots (§8.4), which are NOT in the system web-PKI store:
- * integrators must pass them with ca_file / ca_path.
+ * integrators must pass them with ca_file / ca_path. When either is given,
+ * only those roots are trusted; with neither, curl's default store is used
+ * (which will not validate real SM-DP+ certificates, pitfall 19).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -191,10 +193,12 @@ static int make_easy(struct curl_transport *ct)
     SETOPT(CURLOPT_SSL_VERIFYPEER, ct->insecure ? 0L : 1L);
     SETOPT(CURLOPT_SSL_VERIFYHOST, ct->insecure ? 0L : 2L);
     SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    if (ct->ca_file)
+    if (ct->ca_file || ct->ca_path) {
+        /* Trust exactly the roots given: NULL clears curl's built-in default
+         * bundle/directory, so the web-PKI store cannot vouch for an SM-DP+. */
         SETOPT(CURLOPT_CAINFO, ct->ca_file);
-    if (ct->ca_path)
         SETOPT(CURLOPT_CAPATH, ct->ca_path);
+    }
     if (ct->resolve)
         SETOPT(CURLOPT_RESOLVE, ct->resolve);
     SETOPT(CURLOPT_CONNECTTIMEOUT_MS, ct->connect_ms);

@@ -269,7 +269,8 @@ static void test_round_trip_and_reuse(const struct testpki *pki, struct httpd *s
     esimlpa_curl_transport_free(t);
 }
 
-static void expect_cert_failure(const struct testpki *pki, const char *cert, const char *what)
+static void expect_cert_failure(const struct testpki *pki, const char *cert, const char *what,
+                                const char *detail)
 {
     struct httpd *srv = start_server(cert, pki->key);
     CHECK(srv != NULL);
@@ -283,6 +284,8 @@ static void expect_cert_failure(const struct testpki *pki, const char *cert, con
         if (rc != ESIMLPA_EHTTP_CERT)
             fprintf(stderr, "%s: rc %d (%s)\n", what, rc, esimlpa_curl_transport_last_error(t));
         CHECK(rc == ESIMLPA_EHTTP_CERT);
+        /* The detail names the actual reason (curl's text). */
+        CHECK(strstr(esimlpa_curl_transport_last_error(t), detail) != NULL);
         CHECK(resp.body == NULL);
         CHECK(esimlpa_curl_transport_last_error(t)[0] != '\0');
         struct esimlpa_http_stats st;
@@ -295,6 +298,49 @@ static void expect_cert_failure(const struct testpki *pki, const char *cert, con
     httpd_get_stats(srv, &ss);
     CHECK(ss.requests == 0);
     httpd_free(srv);
+}
+
+/* Trust from a hashed CA directory; with ca_file and ca_path both given too. */
+static void test_ca_path(const struct testpki *pki, struct httpd *srv)
+{
+    uint16_t port = httpd_port(srv);
+    char resolve[128];
+    snprintf(resolve, sizeof(resolve), TESTPKI_HOST ":%u:127.0.0.1", port);
+    const char *const res[] = {resolve, NULL};
+    for (int both = 0; both < 2; both++) {
+        struct esimlpa_curl_options o = {.version = ESIMLPA_CURL_OPTIONS_VERSION,
+                                         .ca_path = pki->ca_dir, .resolve = res,
+                                         .ca_file = both ? pki->ca : NULL};
+        struct esimlpa_http_transport *t = NULL;
+        CHECK_RC(esimlpa_curl_transport_new(&o, &t), 0);
+        if (!t)
+            continue;
+        struct esimlpa_http_response resp;
+        CHECK_RC(post(t, port, "/echo", &resp), 0);
+        CHECK(resp.status == 200);
+        esimlpa_http_response_clear(&resp);
+        esimlpa_curl_transport_free(t);
+    }
+    /* A CA directory without our CA: not trusted. */
+    struct esimlpa_curl_options o = {.version = ESIMLPA_CURL_OPTIONS_VERSION,
+                                     .ca_path = pki->dir, .resolve = res};
+    struct esimlpa_http_transport *t = NULL;
+    CHECK_RC(esimlpa_curl_transport_new(&o, &t), 0);
+    if (t) {
+        struct esimlpa_http_response resp;
+        CHECK_RC(post(t, port, "/echo", &resp), ESIMLPA_EHTTP_CERT);
+        esimlpa_curl_transport_free(t);
+    }
+    /* A CA file that does not exist: a certificate problem, not a crash. */
+    struct esimlpa_curl_options nf = {.version = ESIMLPA_CURL_OPTIONS_VERSION,
+                                      .ca_file = "/nonexistent/ca.pem", .resolve = res};
+    CHECK_RC(esimlpa_curl_transport_new(&nf, &t), 0);
+    if (t) {
+        struct esimlpa_http_response resp;
+        CHECK_RC(post(t, port, "/echo", &resp), ESIMLPA_EHTTP_CERT);
+        CHECK(esimlpa_curl_transport_last_error(t)[0] != '\0');
+        esimlpa_curl_transport_free(t);
+    }
 }
 
 static void test_insecure(const struct testpki *pki)
@@ -441,10 +487,11 @@ int main(void)
     test_api_edges();
     test_round_trip_and_reuse(&pki, srv);
     test_plain_http(&pki, srv);
+    test_ca_path(&pki, srv);
     test_limits_and_faults(&pki, srv);
-    expect_cert_failure(&pki, pki.untrusted, "untrusted CA");
-    expect_cert_failure(&pki, pki.wrong_host, "wrong host");
-    expect_cert_failure(&pki, pki.expired, "expired");
+    expect_cert_failure(&pki, pki.untrusted, "untrusted CA", "issuer");
+    expect_cert_failure(&pki, pki.wrong_host, "wrong host", "host name");
+    expect_cert_failure(&pki, pki.expired, "expired", "expired");
     test_insecure(&pki);
     test_connect_refused(&pki);
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
@@ -134,6 +135,11 @@ int testpki_make(struct testpki *p)
         write_cert(p->wrong_host, wrong) || write_cert(p->expired, expired) ||
         write_cert(p->untrusted, untrusted))
         goto out;
+    snprintf(p->ca_dir, sizeof(p->ca_dir), "%s/capath", p->dir);
+    snprintf(p->ca_hashed, sizeof(p->ca_hashed), "%s/%08lx.0", p->ca_dir,
+             X509_subject_name_hash(ca));
+    if (mkdir(p->ca_dir, 0700) != 0 || write_cert(p->ca_hashed, ca))
+        goto out;
     rc = 0;
 out:
     if (rc) {
@@ -160,6 +166,10 @@ void testpki_remove(struct testpki *p)
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
         if (files[i][0])
             unlink(files[i]);
+    if (p->ca_hashed[0])
+        unlink(p->ca_hashed);
+    if (p->ca_dir[0])
+        rmdir(p->ca_dir);
     rmdir(p->dir);
     p->dir[0] = '\0';
 }

@@ -18,6 +18,8 @@ struct testpki {
     char wrong_host[128];      /* SAN DNS:other.example.com, by the CA */
     char expired[128];         /* right name, by the CA, expired yesterday */
     char untrusted[128];       /* right name, by another CA */
+    char ca_dir[96];           /* directory with the CA as <subject hash>.0 (CApath) */
+    char ca_hashed[160];
 };
 
 /* 0 on success; prints a reason and returns -1 on failure. */
