@@ -2,7 +2,9 @@
 /* Decoding real-shaped eUICC responses (sgp22-notes §4.3, §6.5, §9, §10):
  * values, unknown-TLV skipping (EXTENSIBILITY IMPLIED, runtime patch 0001),
  * rejection of truncated input and trailing bytes, and DER re-encoding. */
+#include <AuthenticateServerResponse.h>
 #include <EUICCInfo1.h>
+#include <NotificationSentRequest.h>
 #include <EUICCInfo2.h>
 #include <ListNotificationResponse.h>
 #include <ProfileInfoListResponse.h>
@@ -230,8 +232,41 @@ static void test_notifications(void)
     }
 }
 
+/* Behaviours the ES10 layer must know about (documented by test). */
+static void test_edge_cases(void)
+{
+    /* An unknown PendingNotification alternative (extensible CHOICE) is
+     * skipped: the list item is there with present == NOTHING. */
+    RetrieveNotificationsListResponse_t *r =
+        decode_strict(&asn_DEF_RetrieveNotificationsListResponse, "BF2B05A003BF3F00");
+    CHECK(r && r->choice.notificationList.list.count == 1 &&
+          r->choice.notificationList.list.array[0]->present == PendingNotification_PR_NOTHING);
+    if (r)
+        ASN_STRUCT_FREE(asn_DEF_RetrieveNotificationsListResponse, r);
+
+    /* AuthenticateResponseError: the code is a universal INTEGER (02) by
+     * the tagging rules (notes §4.1); euicc-go's 81 form is refused. */
+    AuthenticateServerResponse_t *a =
+        decode_strict(&asn_DEF_AuthenticateServerResponse, "BF380AA1088003010203020107");
+    CHECK(a && a->present == AuthenticateServerResponse_PR_authenticateResponseError &&
+          a->choice.authenticateResponseError.authenticateErrorCode == AuthenticateErrorCode_ciPKUnknown);
+    if (a)
+        ASN_STRUCT_FREE(asn_DEF_AuthenticateServerResponse, a);
+    size_t n;
+    uint8_t *b = hex("BF380AA1088003010203810107", &n);
+    void *q = NULL;
+    CHECK(esimlpa__der_decode(&asn_DEF_AuthenticateServerResponse, &q, b, n) == -1);
+    free(b);
+
+    /* seqNumber beyond long is refused, not truncated. */
+    b = hex("BF300B8009010000000000000000", &n);
+    CHECK(esimlpa__der_decode(&asn_DEF_NotificationSentRequest, &q, b, n) == -1 && q == NULL);
+    free(b);
+}
+
 int main(void)
 {
+    test_edge_cases();
     test_euiccinfo1();
     test_euiccinfo2();
     test_profiles();
