@@ -135,6 +135,8 @@ static int xmit(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t c
     if (rc != ESIMLPA_OK) {
         if (rc > 0)
             rc = ESIMLPA_ETRANSPORT;
+        if (rc == ESIMLPA_ECARDREMOVED || rc == ESIMLPA_ENOCARD)
+            ctx->card_gone = 1;
         return esimlpa__fail(ctx, rc, "%s: %s", step, esimlpa_strerror(rc));
     }
     if (*resp_len > cap)
@@ -391,6 +393,7 @@ int esimlpa__apdu_open(esimlpa_ctx *ctx)
             }
         }
         ctx->connected = 1;
+        ctx->card_gone = 0;
     }
 
     uint8_t ch = 0;
@@ -439,7 +442,7 @@ void esimlpa__apdu_close(esimlpa_ctx *ctx)
     if (!ctx || !ctx->tr)
         return;
     struct esimlpa_apdu_transport *tr = ctx->tr;
-    if (ctx->open) {
+    if (ctx->open && !ctx->card_gone) {   /* no channel left to close on a pulled card */
         if (ctx->channel_by_transport) {
             if (tr->close_logical_channel)
                 tr->close_logical_channel(tr->user, ctx->channel);

@@ -293,6 +293,26 @@ static void pcsc_disconnect(void *user)
     }
 }
 
+/*
+ * After a failed transmit: was the card pulled? pcscd notices a removal on its
+ * next presence poll (vpcd: ~400 ms), so wait for a state change up to 1 s.
+ */
+static int card_was_removed(struct pcsc_transport *t)
+{
+    SCARD_READERSTATE rs;
+    memset(&rs, 0, sizeof rs);
+    rs.szReader = t->reader;
+    rs.dwCurrentState = SCARD_STATE_UNAWARE;
+    if (!t->reader || SCardGetStatusChange(t->hctx, 0, &rs, 1) != SCARD_S_SUCCESS)
+        return 0;
+    if (!(rs.dwEventState & SCARD_STATE_EMPTY)) {
+        rs.dwCurrentState = rs.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
+        if (SCardGetStatusChange(t->hctx, 1000, &rs, 1) != SCARD_S_SUCCESS)
+            return 0;
+    }
+    return (rs.dwEventState & SCARD_STATE_EMPTY) != 0;
+}
+
 static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t *resp,
                          size_t *resp_len)
 {
@@ -305,8 +325,12 @@ static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
         (t->active_protocol == SCARD_PROTOCOL_T1) ? SCARD_PCI_T1 : SCARD_PCI_T0;
     DWORD rlen = (DWORD)*resp_len;
     LONG rv = SCardTransmit(t->card, pci, cmd, (DWORD)cmd_len, NULL, resp, &rlen);
-    if (rv != SCARD_S_SUCCESS)
-        return map_pcsc(rv, 1);
+    if (rv != SCARD_S_SUCCESS) {
+        int rc = map_pcsc(rv, 1);
+        if (rc == ESIMLPA_ETRANSPORT && card_was_removed(t))
+            rc = ESIMLPA_ECARDREMOVED;
+        return rc;
+    }
     *resp_len = rlen;
     return ESIMLPA_OK;
 }

@@ -23,6 +23,7 @@ struct esimlpa_ctx {
     int open;                     /* channel open and ISD-R selected */
     uint8_t channel;              /* logical channel of the ISD-R session */
     int channel_by_transport;     /* opened through tr->open_logical_channel */
+    int card_gone;                /* the transport reported the card removed */
 
     char last_error[512];
     uint16_t last_sw;

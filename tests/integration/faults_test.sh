@@ -11,7 +11,7 @@ h_stop_euicc
 EUICC_ARGS="--apdu-delay-ms 150" h_euicc "$H_TMP/state.json"
 ( sleep 0.4; kill "$H_EUICC_PID" ) &
 run profile list
-wait
+wait $!
 [ "$RC" = 2 ] || fail "card removed mid-command: exit $RC ($ERR)"
 note "removed: $ERR"
 H_EUICC_PID=""

@@ -35,7 +35,7 @@ h_pki() {
 
 # Start pcscd unless one is already serving the machine (there can be only one).
 h_pcscd() {
-    if pgrep -x pcscd >/dev/null 2>&1; then
+    if [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null 2>&1; then
         note "using the running pcscd"
         return 0
     fi
