@@ -10,8 +10,8 @@
 static asn_TYPE_member_t asn_MBR_firstSequenceOf87_3[] = {
 	{ ATF_POINTER, 0, 0,
 		(ASN_TAG_CLASS_CONTEXT | (7 << 2)),
-		+1,	/* EXPLICIT tag at current level */
-		&asn_DEF_OCTET_STRING,
+		0,
+		&asn_DEF_BppSegment87,
 		0,	/* Defer constraints checking to the member type */
 		0,	/* PER is not compiled, use -gen-PER */
 		0,
@@ -55,8 +55,8 @@ asn_TYPE_descriptor_t asn_DEF_firstSequenceOf87_3 = {
 static asn_TYPE_member_t asn_MBR_sequenceOf88_5[] = {
 	{ ATF_POINTER, 0, 0,
 		(ASN_TAG_CLASS_CONTEXT | (8 << 2)),
-		+1,	/* EXPLICIT tag at current level */
-		&asn_DEF_OCTET_STRING,
+		0,
+		&asn_DEF_BppSegment88,
 		0,	/* Defer constraints checking to the member type */
 		0,	/* PER is not compiled, use -gen-PER */
 		0,
@@ -100,8 +100,8 @@ asn_TYPE_descriptor_t asn_DEF_sequenceOf88_5 = {
 static asn_TYPE_member_t asn_MBR_secondSequenceOf87_7[] = {
 	{ ATF_POINTER, 0, 0,
 		(ASN_TAG_CLASS_CONTEXT | (7 << 2)),
-		+1,	/* EXPLICIT tag at current level */
-		&asn_DEF_OCTET_STRING,
+		0,
+		&asn_DEF_BppSegment87,
 		0,	/* Defer constraints checking to the member type */
 		0,	/* PER is not compiled, use -gen-PER */
 		0,
@@ -145,8 +145,8 @@ asn_TYPE_descriptor_t asn_DEF_secondSequenceOf87_7 = {
 static asn_TYPE_member_t asn_MBR_sequenceOf86_9[] = {
 	{ ATF_POINTER, 0, 0,
 		(ASN_TAG_CLASS_CONTEXT | (6 << 2)),
-		+1,	/* EXPLICIT tag at current level */
-		&asn_DEF_OCTET_STRING,
+		0,
+		&asn_DEF_BppSegment86,
 		0,	/* Defer constraints checking to the member type */
 		0,	/* PER is not compiled, use -gen-PER */
 		0,

@@ -13,9 +13,11 @@
 
 /* Including external dependencies */
 #include "InitialiseSecureChannelRequest.h"
-#include <OCTET_STRING.h>
+#include "BppSegment87.h"
 #include <asn_SEQUENCE_OF.h>
 #include <constr_SEQUENCE_OF.h>
+#include "BppSegment88.h"
+#include "BppSegment86.h"
 #include <constr_SEQUENCE.h>
 
 #ifdef __cplusplus
@@ -26,25 +28,25 @@ extern "C" {
 typedef struct BoundProfilePackage {
 	InitialiseSecureChannelRequest_t	 initialiseSecureChannelRequest;
 	struct BoundProfilePackage__firstSequenceOf87 {
-		A_SEQUENCE_OF(OCTET_STRING_t) list;
+		A_SEQUENCE_OF(BppSegment87_t) list;
 		
 		/* Context for parsing across buffer boundaries */
 		asn_struct_ctx_t _asn_ctx;
 	} firstSequenceOf87;
 	struct BoundProfilePackage__sequenceOf88 {
-		A_SEQUENCE_OF(OCTET_STRING_t) list;
+		A_SEQUENCE_OF(BppSegment88_t) list;
 		
 		/* Context for parsing across buffer boundaries */
 		asn_struct_ctx_t _asn_ctx;
 	} sequenceOf88;
 	struct BoundProfilePackage__secondSequenceOf87 {
-		A_SEQUENCE_OF(OCTET_STRING_t) list;
+		A_SEQUENCE_OF(BppSegment87_t) list;
 		
 		/* Context for parsing across buffer boundaries */
 		asn_struct_ctx_t _asn_ctx;
 	} *secondSequenceOf87;
 	struct BoundProfilePackage__sequenceOf86 {
-		A_SEQUENCE_OF(OCTET_STRING_t) list;
+		A_SEQUENCE_OF(BppSegment86_t) list;
 		
 		/* Context for parsing across buffer boundaries */
 		asn_struct_ctx_t _asn_ctx;
