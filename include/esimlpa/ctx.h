@@ -61,6 +61,13 @@ uint16_t esimlpa_ctx_last_sw(const esimlpa_ctx *ctx);
 /** Raw eUICC result code of the last failing ES10 call, or -1 if none. */
 int esimlpa_ctx_last_result_code(const esimlpa_ctx *ctx);
 
+struct esimlpa_es9_status;
+/**
+ * What the SM-DP+/SM-DS answered in the last ES9+/ES11 call made through
+ * this context (status, subject and reason codes). Never NULL.
+ */
+const struct esimlpa_es9_status *esimlpa_ctx_last_es9_status(const esimlpa_ctx *ctx);
+
 /** Counters for benchmarks and cost reports. */
 struct esimlpa_ctx_stats {
     unsigned long apdus;        /**< command APDUs sent through the transport */

@@ -89,6 +89,49 @@ enum esimlpa_error {
     ESIMLPA_EES9_BADRESPONSE = -552,/**< response JSON malformed or missing a required field */
     ESIMLPA_EBADACTIVATION = -553,  /**< malformed activation code */
     ESIMLPA_EHEADER = -554,         /**< missing or unsupported X-Admin-Protocol / content type */
+
+    /* Download flow (-560 .. -649) */
+    ESIMLPA_EREFUSED = -560,            /**< the user (consent callback) refused the profile */
+    ESIMLPA_ECC_REQUIRED = -561,        /**< a confirmation code is required but none was given */
+    ESIMLPA_EMETADATA_MISMATCH = -562,  /**< BPP metadata differs from authenticateClient's */
+    ESIMLPA_EPPR_NOT_ALLOWED = -563,    /**< profile policy rules not allowed by the RAT */
+    ESIMLPA_ENO_DEFAULT_DP = -564,      /**< no SM-DP+ address given and none configured */
+    /* ES10b.AuthenticateServer errors (AuthenticateErrorCode) */
+    ESIMLPA_EAUTH_INVALID_CERTIFICATE = -601, /**< invalidCertificate(1) */
+    ESIMLPA_EAUTH_INVALID_SIGNATURE = -602,   /**< invalidSignature(2) */
+    ESIMLPA_EAUTH_UNSUPPORTED_CURVE = -603,   /**< unsupportedCurve(3) */
+    ESIMLPA_EAUTH_NO_SESSION = -604,          /**< noSessionContext(4) */
+    ESIMLPA_EAUTH_INVALID_OID = -605,         /**< invalidOid(5) */
+    ESIMLPA_EAUTH_CHALLENGE_MISMATCH = -606,  /**< euiccChallengeMismatch(6) */
+    ESIMLPA_EAUTH_CI_PK_UNKNOWN = -607,       /**< ciPKUnknown(7) */
+    ESIMLPA_EAUTH_UNDEFINED = -608,           /**< undefinedError(127) */
+    /* ES10b.PrepareDownload errors (DownloadErrorCode) */
+    ESIMLPA_EPREP_INVALID_CERTIFICATE = -611, /**< invalidCertificate(1) */
+    ESIMLPA_EPREP_INVALID_SIGNATURE = -612,   /**< invalidSignature(2) */
+    ESIMLPA_EPREP_UNSUPPORTED_CURVE = -613,   /**< unsupportedCurve(3) */
+    ESIMLPA_EPREP_NO_SESSION = -614,          /**< noSessionContext(4) */
+    ESIMLPA_EPREP_INVALID_TRANSACTION = -615, /**< invalidTransactionId(5) */
+    ESIMLPA_EPREP_UNDEFINED = -616,           /**< undefinedError(127) */
+    /* ProfileInstallationResult errorReason (SGP.22 §5.7.6) */
+    ESIMLPA_EINSTALL_INCORRECT_INPUT = -621,     /**< incorrectInputValues(1) */
+    ESIMLPA_EINSTALL_INVALID_SIGNATURE = -622,   /**< invalidSignature(2) */
+    ESIMLPA_EINSTALL_INVALID_TRANSACTION = -623, /**< invalidTransactionId(3) */
+    ESIMLPA_EINSTALL_UNSUPPORTED_CRT = -624,     /**< unsupportedCrtValues(4) */
+    ESIMLPA_EINSTALL_UNSUPPORTED_OPERATION = -625, /**< unsupportedRemoteOperationType(5) */
+    ESIMLPA_EINSTALL_UNSUPPORTED_CLASS = -626,   /**< unsupportedProfileClass(6) */
+    ESIMLPA_EINSTALL_STRUCTURE = -627,           /**< scp03tStructureError(7) */
+    ESIMLPA_EINSTALL_SECURITY = -628,            /**< scp03tSecurityError(8) */
+    ESIMLPA_EINSTALL_ICCID_EXISTS = -629,        /**< ...IccidAlreadyExistsOnEuicc(9) */
+    ESIMLPA_EINSTALL_NO_MEMORY = -630,           /**< ...InsufficientMemoryForProfile(10) */
+    ESIMLPA_EINSTALL_INTERRUPTED = -631,         /**< installFailedDueToInterruption(11) */
+    ESIMLPA_EINSTALL_PE_PROCESSING = -632,       /**< installFailedDueToPEProcessingError(12) */
+    ESIMLPA_EINSTALL_DATA_MISMATCH = -633,       /**< installFailedDueToDataMismatch(13) */
+    ESIMLPA_EINSTALL_TEST_NAA_KEY = -634,        /**< testProfileInstallFailedDueToInvalidNaaKey(14) */
+    ESIMLPA_EINSTALL_PPR_NOT_ALLOWED = -635,     /**< pprNotAllowed(15) */
+    ESIMLPA_EINSTALL_UNKNOWN = -636,             /**< installFailedDueToUnknownError(127) or unlisted */
+    /* ES10b.CancelSession errors */
+    ESIMLPA_ECANCEL_INVALID_TRANSACTION = -641,  /**< invalidTransactionId(5) */
+    ESIMLPA_ECANCEL_UNDEFINED = -642,            /**< undefinedError(127) */
 };
 
 /** Name of an error code, e.g. "profile not in disabled state". Never NULL. */

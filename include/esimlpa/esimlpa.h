@@ -15,5 +15,6 @@
 #include <esimlpa/http.h>
 #include <esimlpa/activation.h>
 #include <esimlpa/es9p.h>
+#include <esimlpa/download.h>
 
 #endif

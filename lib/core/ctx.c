@@ -82,6 +82,12 @@ uint16_t esimlpa_ctx_last_sw(const esimlpa_ctx *ctx)
     return ctx ? ctx->last_sw : 0;
 }
 
+const struct esimlpa_es9_status *esimlpa_ctx_last_es9_status(const esimlpa_ctx *ctx)
+{
+    static const struct esimlpa_es9_status none;
+    return ctx ? &ctx->last_es9 : &none;
+}
+
 int esimlpa_ctx_last_result_code(const esimlpa_ctx *ctx)
 {
     return ctx ? ctx->last_result_code : -1;

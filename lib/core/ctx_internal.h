@@ -28,6 +28,7 @@ struct esimlpa_ctx {
     char last_error[512];
     uint16_t last_sw;
     int last_result_code;
+    struct esimlpa_es9_status last_es9;  /* server status of the last ES9+/ES11 call */
     struct esimlpa_ctx_stats stats;
 };
 

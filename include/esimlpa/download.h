@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file download.h
+ * @brief The consumer RSP flows (SGP.22 §3.1, §3.3, §3.5): profile download
+ *        from an activation code, notification delivery, SM-DS discovery.
+ *
+ * Each flow runs on an open context (the eUICC) and an HTTP transport (the
+ * servers). On any failure after the eUICC or the SM-DP+ holds session state,
+ * the flow cancels the session on both sides (ES10b.CancelSession, then ES9+
+ * cancelSession) before returning the precise error of the failing step.
+ */
+#ifndef ESIMLPA_DOWNLOAD_H
+#define ESIMLPA_DOWNLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <esimlpa/ctx.h>
+#include <esimlpa/es10.h>
+#include <esimlpa/http.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Steps of a download, reported to the progress callback and in errors. */
+enum esimlpa_download_step {
+    ESIMLPA_STEP_EUICC_CHALLENGE = 1,   /**< GetEUICCChallenge + GetEUICCInfo1 */
+    ESIMLPA_STEP_INITIATE_AUTH,         /**< ES9+ initiateAuthentication */
+    ESIMLPA_STEP_AUTHENTICATE_SERVER,   /**< ES10b.AuthenticateServer */
+    ESIMLPA_STEP_AUTHENTICATE_CLIENT,   /**< ES9+ authenticateClient */
+    ESIMLPA_STEP_CONSENT,               /**< metadata shown to the user */
+    ESIMLPA_STEP_PREPARE_DOWNLOAD,      /**< ES10b.PrepareDownload */
+    ESIMLPA_STEP_GET_BPP,               /**< ES9+ getBoundProfilePackage */
+    ESIMLPA_STEP_LOAD_BPP,              /**< ES10b.LoadBoundProfilePackage (done/total = bytes) */
+    ESIMLPA_STEP_NOTIFICATION,          /**< ES9+ handleNotification + RemoveNotificationFromList */
+    ESIMLPA_STEP_CANCEL,                /**< cancelling after a failure */
+    ESIMLPA_STEP_DONE,
+};
+
+/** Name of a step, e.g. "getBoundProfilePackage". Never NULL. */
+const char *esimlpa_download_step_name(enum esimlpa_download_step step);
+
+/** Progress: @p done of @p total bytes within LOAD_BPP, else 0/0. */
+typedef void (*esimlpa_progress_fn)(void *user, enum esimlpa_download_step step,
+                                    size_t done, size_t total);
+
+/**
+ * Consent: called with the profile metadata from authenticateClient before
+ * anything is installed. Return non-zero to go on, 0 to refuse (the session
+ * is then cancelled with reason endUserRejection and the download returns
+ * ESIMLPA_EREFUSED).
+ */
+typedef int (*esimlpa_consent_fn)(void *user, const struct esimlpa_profile_info *metadata,
+                                  int confirmation_code_required);
+
+#define ESIMLPA_DOWNLOAD_OPTIONS_VERSION 1
+
+struct esimlpa_download_options {
+    unsigned version;                 /**< ESIMLPA_DOWNLOAD_OPTIONS_VERSION */
+    const char *activation_code;      /**< "LPA:1$host$matchingId..." ... */
+    const char *smdp_address;         /**< ... or the address and matching ID directly; */
+    const char *matching_id;          /**<     NULL address: the eUICC's default SM-DP+ address */
+    const char *confirmation_code;    /**< needed when ccRequiredFlag is set; never logged */
+    const char *imei;                 /**< optional 15/16 digits; its first 8 give the TAC */
+    struct esimlpa_http_transport *http; /**< required */
+    esimlpa_consent_fn consent;       /**< NULL: accept */
+    void *consent_user;
+    esimlpa_progress_fn progress;     /**< optional */
+    void *progress_user;
+    int keep_notification;            /**< non-zero: do not send the install notification now */
+};
+
+struct esimlpa_download_result {
+    char iccid[ESIMLPA_ICCID_MAX + 1];
+    uint8_t isdp_aid[ESIMLPA_AID_MAX]; size_t isdp_aid_len;
+    long notification_seq;            /**< seqNumber of the install notification */
+    int notification_delivered;       /**< 1: sent and removed from the eUICC */
+    size_t bpp_size;                  /**< bytes of the bound profile package */
+};
+
+/** Download and install a profile. @p out may be NULL. */
+int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options *opts,
+                         struct esimlpa_download_result *out);
+
+/**
+ * Deliver pending notifications: @p seq_number < 0 all, else that one. Each is
+ * removed from the eUICC only after its server accepted it (HTTP 2xx); one
+ * that fails stays pending. *delivered / *failed count them (may be NULL).
+ * Returns 0 when all requested notifications were delivered, else the error
+ * of the first failure.
+ */
+int esimlpa_notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                                  long seq_number, size_t *delivered, size_t *failed);
+
+/** One event from an SM-DS: a profile waiting at rsp_server_address. */
+struct esimlpa_event {
+    char *event_id;             /**< the matching ID to download it with */
+    char *rsp_server_address;
+};
+struct esimlpa_event_list {
+    struct esimlpa_event *items;
+    size_t count;
+};
+
+/**
+ * SM-DS discovery (ES11): authenticate with the SM-DS (NULL: the eUICC's
+ * root SM-DS address) and return its event records.
+ */
+int esimlpa_discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                          const char *smds_address, const char *imei,
+                          struct esimlpa_event_list **out);
+void esimlpa_event_list_free(struct esimlpa_event_list *list);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
