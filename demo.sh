@@ -18,6 +18,7 @@ export SOFT_EUICC=$PWD/build/tests/sim/esimlpa-soft-euicc
 export PKI_SCRIPT=$PWD/tests/sim/pki/gen-test-pki.sh
 export SEED=$PWD/tests/sim/seed/default.json
 export PKI_DIR=$PWD/build/test-pki
+export ESIMLPA_IT_SHARED_PCSCD=1   # the machine's pcscd, so the CLI works afterwards
 # shellcheck source=tests/integration/harness.sh
 . tests/integration/harness.sh
 if [ "$keep" = 1 ]; then

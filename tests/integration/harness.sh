@@ -7,6 +7,20 @@
 #   PKI_DIR     a directory for the (cached) test PKI
 set -u
 
+# Isolation: unless ESIMLPA_IT_SHARED_PCSCD=1 (demo.sh), each test re-executes
+# itself in a new mount + network namespace with its own /run/pcscd and
+# loopback, so its pcscd and vpcd port never meet another test's or a
+# developer's. Without namespaces (not root) it falls back to the shared pcscd.
+if [ "${ESIMLPA_IT_SHARED_PCSCD:-0}" != 1 ] && [ -z "${ESIMLPA_IT_INNER:-}" ] \
+    && command -v unshare >/dev/null 2>&1 && unshare -m -n true 2>/dev/null; then
+    ESIMLPA_IT_INNER=1 exec unshare -m -n bash "$0" "$@"
+fi
+if [ -n "${ESIMLPA_IT_INNER:-}" ]; then
+    ip link set lo up || { echo "FAIL: cannot bring up loopback" >&2; exit 1; }
+    mkdir -p /run/pcscd && mount -t tmpfs tmpfs /run/pcscd \
+        || { echo "FAIL: cannot mount a private /run/pcscd" >&2; exit 1; }
+fi
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
 
@@ -35,7 +49,8 @@ h_pki() {
 
 # Start pcscd unless one is already serving the machine (there can be only one).
 h_pcscd() {
-    if [ -S /run/pcscd/pcscd.comm ] && pgrep -x pcscd >/dev/null 2>&1; then
+    if [ -z "${ESIMLPA_IT_INNER:-}" ] && [ -S /run/pcscd/pcscd.comm ] \
+        && pgrep -x pcscd >/dev/null 2>&1; then
         note "using the running pcscd"
         return 0
     fi
