@@ -77,6 +77,48 @@ static const struct error_entry errors[] = {
     E(ESIMLPA_EES9_BADRESPONSE, "malformed SM-DP+/SM-DS response"),
     E(ESIMLPA_EBADACTIVATION, "malformed activation code"),
     E(ESIMLPA_EHEADER, "missing or unsupported X-Admin-Protocol or content type"),
+
+    E(ESIMLPA_EREFUSED, "profile refused by the user"),
+    E(ESIMLPA_ECC_REQUIRED, "confirmation code required"),
+    E(ESIMLPA_EMETADATA_MISMATCH, "profile metadata in the package differs from the announced one"),
+    E(ESIMLPA_EPPR_NOT_ALLOWED, "profile policy rules not allowed on this eUICC"),
+    E(ESIMLPA_ENO_DEFAULT_DP, "no SM-DP+ address given and none configured on the eUICC"),
+
+    E(ESIMLPA_EAUTH_INVALID_CERTIFICATE, "server authentication: invalid certificate"),
+    E(ESIMLPA_EAUTH_INVALID_SIGNATURE, "server authentication: invalid signature"),
+    E(ESIMLPA_EAUTH_UNSUPPORTED_CURVE, "server authentication: unsupported curve"),
+    E(ESIMLPA_EAUTH_NO_SESSION, "server authentication: no session context"),
+    E(ESIMLPA_EAUTH_INVALID_OID, "server authentication: invalid OID"),
+    E(ESIMLPA_EAUTH_CHALLENGE_MISMATCH, "server authentication: eUICC challenge mismatch"),
+    E(ESIMLPA_EAUTH_CI_PK_UNKNOWN, "server authentication: CI public key unknown"),
+    E(ESIMLPA_EAUTH_UNDEFINED, "server authentication: undefined error"),
+
+    E(ESIMLPA_EPREP_INVALID_CERTIFICATE, "prepare download: invalid certificate"),
+    E(ESIMLPA_EPREP_INVALID_SIGNATURE, "prepare download: invalid signature"),
+    E(ESIMLPA_EPREP_UNSUPPORTED_CURVE, "prepare download: unsupported curve"),
+    E(ESIMLPA_EPREP_NO_SESSION, "prepare download: no session context"),
+    E(ESIMLPA_EPREP_INVALID_TRANSACTION, "prepare download: invalid transaction ID"),
+    E(ESIMLPA_EPREP_UNDEFINED, "prepare download: undefined error"),
+
+    E(ESIMLPA_EINSTALL_INCORRECT_INPUT, "install failed: incorrect input values"),
+    E(ESIMLPA_EINSTALL_INVALID_SIGNATURE, "install failed: invalid signature"),
+    E(ESIMLPA_EINSTALL_INVALID_TRANSACTION, "install failed: invalid transaction ID"),
+    E(ESIMLPA_EINSTALL_UNSUPPORTED_CRT, "install failed: unsupported CRT values"),
+    E(ESIMLPA_EINSTALL_UNSUPPORTED_OPERATION, "install failed: unsupported remote operation type"),
+    E(ESIMLPA_EINSTALL_UNSUPPORTED_CLASS, "install failed: unsupported profile class"),
+    E(ESIMLPA_EINSTALL_STRUCTURE, "install failed: SCP03t structure error"),
+    E(ESIMLPA_EINSTALL_SECURITY, "install failed: SCP03t security error"),
+    E(ESIMLPA_EINSTALL_ICCID_EXISTS, "install failed: ICCID already exists on the eUICC"),
+    E(ESIMLPA_EINSTALL_NO_MEMORY, "install failed: insufficient memory for the profile"),
+    E(ESIMLPA_EINSTALL_INTERRUPTED, "install failed: interrupted"),
+    E(ESIMLPA_EINSTALL_PE_PROCESSING, "install failed: profile element processing error"),
+    E(ESIMLPA_EINSTALL_DATA_MISMATCH, "install failed: data mismatch"),
+    E(ESIMLPA_EINSTALL_TEST_NAA_KEY, "install failed: invalid NAA key in test profile"),
+    E(ESIMLPA_EINSTALL_PPR_NOT_ALLOWED, "install failed: profile policy rules not allowed"),
+    E(ESIMLPA_EINSTALL_UNKNOWN, "install failed: unknown error"),
+
+    E(ESIMLPA_ECANCEL_INVALID_TRANSACTION, "cancel session: invalid transaction ID"),
+    E(ESIMLPA_ECANCEL_UNDEFINED, "cancel session: undefined error"),
 };
 
 #undef E
