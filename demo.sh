@@ -15,7 +15,7 @@ ninja -C build >/dev/null
 
 export CLI=$PWD/build/examples/esimlpa
 export SOFT_EUICC=$PWD/build/tests/sim/esimlpa-soft-euicc
-export PKI_SCRIPT=$PWD/tests/sim/pki/gen-test-pki.sh
+export PKI_SCRIPT=$PWD/tests/pki/gen-rsp-pki.sh
 export SEED=$PWD/tests/sim/seed/default.json
 export PKI_DIR=$PWD/build/test-pki
 export ESIMLPA_IT_SHARED_PCSCD=1   # the machine's pcscd, so the CLI works afterwards

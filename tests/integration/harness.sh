@@ -3,7 +3,7 @@
 # driver, the soft eUICC attached to it, and a fresh state per test.
 # Sourced by the test scripts; expects these variables from meson:
 #   SOFT_EUICC  path of esimlpa-soft-euicc     CLI   path of the esimlpa CLI
-#   PKI_SCRIPT  tests/sim/pki/gen-test-pki.sh  SEED  seed state JSON
+#   PKI_SCRIPT  tests/pki/gen-rsp-pki.sh  SEED  seed state JSON
 #   PKI_DIR     a directory for the (cached) test PKI
 set -u
 
