@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/* Profile download (SGP.22 §3.1.3, notes §1.3): the state machine from the
+ * activation code to the delivered install notification, with a cancel on
+ * both sides for every failure once the eUICC holds a session (notes §1.4). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <esimlpa/activation.h>
+
+#include "rsp_internal.h"
+
+const char *esimlpa_download_step_name(enum esimlpa_download_step step)
+{
+    switch (step) {
+    case ESIMLPA_STEP_EUICC_CHALLENGE: return "getEUICCChallenge";
+    case ESIMLPA_STEP_INITIATE_AUTH: return "initiateAuthentication";
+    case ESIMLPA_STEP_AUTHENTICATE_SERVER: return "authenticateServer";
+    case ESIMLPA_STEP_AUTHENTICATE_CLIENT: return "authenticateClient";
+    case ESIMLPA_STEP_CONSENT: return "consent";
+    case ESIMLPA_STEP_PREPARE_DOWNLOAD: return "prepareDownload";
+    case ESIMLPA_STEP_GET_BPP: return "getBoundProfilePackage";
+    case ESIMLPA_STEP_LOAD_BPP: return "loadBoundProfilePackage";
+    case ESIMLPA_STEP_NOTIFICATION: return "handleNotification";
+    case ESIMLPA_STEP_CANCEL: return "cancelSession";
+    case ESIMLPA_STEP_DONE: return "done";
+    }
+    return "unknown";
+}
+
+struct run {
+    esimlpa_ctx *ctx;
+    const struct esimlpa_download_options *o;
+    struct esimlpa__session s;
+    struct esimlpa_activation_code ac;
+    const char *matching_id;
+    char *default_dp;                       /* from the eUICC, when no address was given */
+    struct esimlpa__device_info device;
+    uint8_t challenge[16];
+    struct esimlpa_euicc_info1 *info1;
+    uint8_t *auth_resp; size_t auth_resp_len;
+    struct esimlpa__es9p_auth_client ac_resp;
+    struct esimlpa_profile_info md;
+    uint8_t tid2[16]; size_t tid2_len;      /* binary transactionId of smdpSigned2 */
+    int cc_required;
+    uint8_t *prep_resp; size_t prep_resp_len;
+    struct esimlpa__bytes bpp;
+    struct esimlpa__pir pir;
+};
+
+static void step(struct run *r, enum esimlpa_download_step st, size_t done, size_t total)
+{
+    esimlpa__log(r->ctx, ESIMLPA_LOG_DEBUG, "download: %s", esimlpa_download_step_name(st));
+    if (r->o->progress)
+        r->o->progress(r->o->progress_user, st, done, total);
+}
+
+static void load_progress(void *user, size_t done, size_t total)
+{
+    struct run *r = user;
+    if (r->o->progress)
+        r->o->progress(r->o->progress_user, ESIMLPA_STEP_LOAD_BPP, done, total);
+}
+
+static void run_free(struct run *r)
+{
+    esimlpa_activation_code_clear(&r->ac);
+    free(r->default_dp);
+    esimlpa_euicc_info1_free(r->info1);
+    esimlpa__es9p_init_auth_clear(&r->s.ia);
+    free(r->auth_resp);
+    esimlpa__es9p_auth_client_clear(&r->ac_resp);
+    esimlpa__profile_info_clear(&r->md);
+    free(r->prep_resp);
+    esimlpa__bytes_clear(&r->bpp);
+    esimlpa__pir_clear(&r->pir);
+}
+
+/* Address and matching ID: activation code, or given directly, or the
+ * eUICC's default SM-DP+ address (SGP.22 §3.1.1.2). */
+static int resolve_target(struct run *r)
+{
+    const struct esimlpa_download_options *o = r->o;
+    if (o->activation_code) {
+        char err[200];
+        int rc = esimlpa_activation_code_parse_ex(o->activation_code, &r->ac, err, sizeof err);
+        if (rc != ESIMLPA_OK)
+            return esimlpa__fail(r->ctx, rc, "%s", err[0] ? err : "malformed activation code");
+        r->s.address = r->ac.smdp_address;
+        r->matching_id = r->ac.matching_id;
+        return ESIMLPA_OK;
+    }
+    r->matching_id = o->matching_id;
+    if (o->smdp_address && o->smdp_address[0]) {
+        r->s.address = o->smdp_address;
+        return ESIMLPA_OK;
+    }
+    struct esimlpa_configured_addresses *a = NULL;
+    int rc = esimlpa_configured_addresses_get(r->ctx, &a);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    if (a->default_dp_address && a->default_dp_address[0]) {
+        r->default_dp = a->default_dp_address;
+        a->default_dp_address = NULL;
+    }
+    esimlpa_configured_addresses_free(a);
+    if (!r->default_dp)
+        return esimlpa__fail(r->ctx, ESIMLPA_ENO_DEFAULT_DP,
+                             "no SM-DP+ address given and the eUICC has no default SM-DP+ address");
+    r->s.address = r->default_dp;
+    esimlpa__log(r->ctx, ESIMLPA_LOG_INFO, "using the default SM-DP+ address %s", r->default_dp);
+    return ESIMLPA_OK;
+}
+
+/* Everything up to an eUICC session: challenge, initiateAuthentication,
+ * AuthenticateServer. Nothing to cancel on failure. */
+static int authenticate(struct run *r)
+{
+    int rc;
+    step(r, ESIMLPA_STEP_EUICC_CHALLENGE, 0, 0);
+    if ((rc = esimlpa__es10_get_challenge(r->ctx, r->challenge)) != ESIMLPA_OK ||
+        (rc = esimlpa_euicc_info1_get(r->ctx, &r->info1)) != ESIMLPA_OK)
+        return rc;
+    step(r, ESIMLPA_STEP_INITIATE_AUTH, 0, 0);
+    rc = esimlpa__es9p_initiate_authentication(&r->s.es9, r->s.address, r->challenge,
+                                               r->info1->raw, r->info1->raw_len, &r->s.ia);
+    esimlpa__session_sync_status(&r->s);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    step(r, ESIMLPA_STEP_AUTHENTICATE_SERVER, 0, 0);
+    struct esimlpa__auth_server_req req = {
+        .server_signed1 = { r->s.ia.server_signed1.data, r->s.ia.server_signed1.len },
+        .server_signature1 = { r->s.ia.server_signature1.data, r->s.ia.server_signature1.len },
+        .ci_pkid = { r->s.ia.euicc_ci_pkid_to_be_used.data, r->s.ia.euicc_ci_pkid_to_be_used.len },
+        .server_certificate = { r->s.ia.server_certificate.data, r->s.ia.server_certificate.len },
+        .matching_id = r->matching_id,
+        .device = &r->device,
+    };
+    rc = esimlpa__es10_authenticate_server(r->ctx, &req, &r->auth_resp, &r->auth_resp_len);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    r->s.euicc_session = 1;
+    return ESIMLPA_OK;
+}
+
+/* authenticateClient, metadata, PPRs, consent, confirmation code,
+ * PrepareDownload, getBoundProfilePackage, metadata check. A failure
+ * returns the error and the cancel reason to use. */
+static int negotiate(struct run *r, long *reason)
+{
+    esimlpa_ctx *ctx = r->ctx;
+    const struct esimlpa_download_options *o = r->o;
+    int rc;
+    *reason = ESIMLPA__CANCEL_UNDEFINED;
+    step(r, ESIMLPA_STEP_AUTHENTICATE_CLIENT, 0, 0);
+    rc = esimlpa__es9p_authenticate_client(&r->s.es9, r->s.address, r->s.ia.transaction_id,
+                                           r->auth_resp, r->auth_resp_len, &r->ac_resp);
+    esimlpa__session_sync_status(&r->s);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    if ((rc = esimlpa__metadata_decode(ctx, "authenticateClient", r->ac_resp.profile_metadata.data,
+                                       r->ac_resp.profile_metadata.len, &r->md)) != ESIMLPA_OK ||
+        (rc = esimlpa__smdp_signed2_parse(ctx, r->ac_resp.smdp_signed2.data,
+                                          r->ac_resp.smdp_signed2.len, r->tid2, &r->tid2_len,
+                                          &r->cc_required)) != ESIMLPA_OK)
+        return rc;
+    int ppr_consent = 0;
+    if ((rc = esimlpa__ppr_check(ctx, &r->md, &ppr_consent)) != ESIMLPA_OK) {
+        if (rc == ESIMLPA_EPPR_NOT_ALLOWED)
+            *reason = ESIMLPA__CANCEL_PPR_NOT_ALLOWED;
+        return rc;
+    }
+    step(r, ESIMLPA_STEP_CONSENT, 0, 0);
+    if (o->consent && !o->consent(o->consent_user, &r->md, r->cc_required)) {
+        *reason = ESIMLPA__CANCEL_END_USER_REJECTION;
+        return esimlpa__fail(ctx, ESIMLPA_EREFUSED, "consent: profile %s refused by the user",
+                             r->md.iccid);
+    }
+    if (ppr_consent && !o->consent)
+        esimlpa__log(ctx, ESIMLPA_LOG_WARN,
+                     "the RAT asks for end-user consent to the profile's PPRs; no consent callback");
+    uint8_t hash_cc[32];
+    int have_cc = 0;
+    if (r->cc_required) {
+        if (!o->confirmation_code || !o->confirmation_code[0]) {
+            *reason = ESIMLPA__CANCEL_POSTPONED;
+            return esimlpa__fail(ctx, ESIMLPA_ECC_REQUIRED,
+                                 "authenticateClient: the SM-DP+ requires a confirmation code");
+        }
+        /* hashCc over the binary transactionId of smdpSigned2 (notes §2.2). */
+        if (esimlpa_hash_cc(o->confirmation_code, r->tid2, r->tid2_len, hash_cc) != ESIMLPA_OK)
+            return esimlpa__fail(ctx, ESIMLPA_EINVAL, "confirmation code cannot be hashed");
+        have_cc = 1;
+    } else if (o->confirmation_code && o->confirmation_code[0]) {
+        esimlpa__log(ctx, ESIMLPA_LOG_INFO, "confirmation code given but not required; not sent");
+    }
+    step(r, ESIMLPA_STEP_PREPARE_DOWNLOAD, 0, 0);
+    struct esimlpa__prepare_req pr = {
+        .smdp_signed2 = { r->ac_resp.smdp_signed2.data, r->ac_resp.smdp_signed2.len },
+        .smdp_signature2 = { r->ac_resp.smdp_signature2.data, r->ac_resp.smdp_signature2.len },
+        .hash_cc = have_cc ? hash_cc : NULL,
+        .smdp_certificate = { r->ac_resp.smdp_certificate.data, r->ac_resp.smdp_certificate.len },
+    };
+    rc = esimlpa__es10_prepare_download(ctx, &pr, &r->prep_resp, &r->prep_resp_len);
+    memset(hash_cc, 0, sizeof hash_cc);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    step(r, ESIMLPA_STEP_GET_BPP, 0, 0);
+    rc = esimlpa__es9p_get_bound_profile_package(&r->s.es9, r->s.address, r->s.ia.transaction_id,
+                                                 r->prep_resp, r->prep_resp_len, &r->bpp);
+    esimlpa__session_sync_status(&r->s);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    rc = esimlpa__metadata_compare(ctx, r->bpp.data, r->bpp.len, r->ac_resp.profile_metadata.data,
+                                   r->ac_resp.profile_metadata.len, &r->md);
+    if (rc == ESIMLPA_EMETADATA_MISMATCH)
+        *reason = ESIMLPA__CANCEL_METADATA_MISMATCH;
+    return rc;
+}
+
+/* Deliver the install result (PIR) to the notification address, or the
+ * SM-DP+ address when the PIR names none. */
+static int deliver_pir(struct run *r)
+{
+    const char *addr = r->pir.notification_address && r->pir.notification_address[0]
+                           ? r->pir.notification_address
+                           : r->s.address;
+    step(r, ESIMLPA_STEP_NOTIFICATION, 0, 0);
+    return esimlpa__notification_deliver(r->ctx, &r->s.es9, addr, r->pir.raw, r->pir.raw_len,
+                                         r->pir.seq_number);
+}
+
+static int run(struct run *r, struct esimlpa_download_result *out)
+{
+    esimlpa_ctx *ctx = r->ctx;
+    int rc;
+    if ((rc = resolve_target(r)) != ESIMLPA_OK ||
+        (rc = esimlpa__device_info_init(ctx, &r->device, r->o->imei)) != ESIMLPA_OK ||
+        (rc = authenticate(r)) != ESIMLPA_OK)
+        return rc;
+    long reason;
+    if ((rc = negotiate(r, &reason)) != ESIMLPA_OK)
+        return esimlpa__session_cancel(&r->s, rc, reason);
+    out->bpp_size = r->bpp.len;
+    step(r, ESIMLPA_STEP_LOAD_BPP, 0, r->bpp.len);
+    rc = esimlpa__es10_load_bpp(ctx, r->bpp.data, r->bpp.len, load_progress, r, &r->pir);
+    if (!r->pir.raw) {
+        /* No result from the eUICC (malformed package, card or transport
+         * failure): the session may still be open on both sides. */
+        return esimlpa__session_cancel(&r->s, rc, ESIMLPA__CANCEL_LOAD_BPP_ERROR);
+    }
+    /* A PIR, success or error, ends the session on the eUICC (notes §1.4);
+     * the SM-DP+ learns the outcome from the PIR notification. */
+    r->s.euicc_session = 0;
+    out->notification_seq = r->pir.seq_number;
+    if (r->pir.iccid[0])
+        memcpy(out->iccid, r->pir.iccid, sizeof out->iccid);
+    if (rc != ESIMLPA_OK) {
+        struct esimlpa__saved_error first;
+        esimlpa__error_save(ctx, &first);
+        int nrc = deliver_pir(r);
+        out->notification_delivered = nrc == ESIMLPA_OK;
+        esimlpa__error_restore(ctx, &first, nrc == ESIMLPA_OK
+                                                ? "; result sent to the SM-DP+"
+                                                : "; result not sent to the SM-DP+ (kept pending)");
+        return rc;
+    }
+    memcpy(out->isdp_aid, r->pir.aid, r->pir.aid_len);
+    out->isdp_aid_len = r->pir.aid_len;
+    esimlpa__log(ctx, ESIMLPA_LOG_INFO, "profile %s installed (notification %ld)", out->iccid,
+                 out->notification_seq);
+    if (!r->o->keep_notification) {
+        /* The profile is installed whatever happens now: a failed delivery
+         * leaves the notification pending for a later retry. */
+        int nrc = deliver_pir(r);
+        out->notification_delivered = nrc == ESIMLPA_OK;
+    }
+    esimlpa__clear_error(ctx);
+    step(r, ESIMLPA_STEP_DONE, 0, 0);
+    return ESIMLPA_OK;
+}
+
+int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options *opts,
+                         struct esimlpa_download_result *out)
+{
+    struct esimlpa_download_result local;
+    if (!out)
+        out = &local;
+    memset(out, 0, sizeof *out);
+    out->notification_seq = -1;
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    esimlpa__clear_error(ctx);
+    memset(&ctx->last_es9, 0, sizeof ctx->last_es9);
+    if (!opts || opts->version != ESIMLPA_DOWNLOAD_OPTIONS_VERSION)
+        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "download: options missing or of version %u",
+                             opts ? opts->version : 0);
+    if (!opts->http || !opts->http->post)
+        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "download: no HTTP transport");
+    if (opts->activation_code && opts->smdp_address)
+        return esimlpa__fail(ctx, ESIMLPA_EINVAL,
+                             "download: give an activation code or an SM-DP+ address, not both");
+    if (!ctx->open)
+        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "download: context is not open");
+    struct run *r = calloc(1, sizeof *r);
+    if (!r)
+        return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "download: out of memory");
+    r->ctx = ctx;
+    r->o = opts;
+    r->s.ctx = ctx;
+    r->s.es9.ctx = ctx;
+    r->s.es9.http = opts->http;
+    int rc = run(r, out);
+    /* The metadata ICCID, when the PIR did not name it. */
+    if (!out->iccid[0] && r->md.iccid[0])
+        memcpy(out->iccid, r->md.iccid, sizeof out->iccid);
+    run_free(r);
+    free(r);
+    return rc;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* Notification delivery (SGP.22 §3.5, notes §9): handleNotification to the
+ * notification's address, RemoveNotificationFromList only after a 2xx. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rsp_internal.h"
+
+int esimlpa__notification_deliver(esimlpa_ctx *ctx, struct esimlpa__es9p *es9, const char *address,
+                                  const uint8_t *der, size_t der_len, long seq)
+{
+    int rc = esimlpa__es9p_handle_notification(es9, address, der, der_len);
+    ctx->last_es9 = es9->status;
+    if (rc != ESIMLPA_OK) {
+        esimlpa__log(ctx, ESIMLPA_LOG_WARN, "notification %ld not delivered: %s", seq,
+                     ctx->last_error);
+        return rc;
+    }
+    rc = esimlpa_notification_remove(ctx, seq);
+    if (rc != ESIMLPA_OK)
+        esimlpa__log(ctx, ESIMLPA_LOG_WARN, "notification %ld delivered but not removed: %s", seq,
+                     ctx->last_error);
+    else
+        esimlpa__log(ctx, ESIMLPA_LOG_INFO, "notification %ld delivered to %s and removed", seq,
+                     address);
+    return rc;
+}
+
+int esimlpa_notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                                  long seq_number, size_t *delivered, size_t *failed)
+{
+    if (delivered)
+        *delivered = 0;
+    if (failed)
+        *failed = 0;
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    if (!http || !http->post)
+        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "notifications: no HTTP transport");
+    /* RetrieveNotificationsList gives the signed blobs with their metadata
+     * (all at once, or the one asked for). */
+    struct esimlpa_pending_notification_list *list = NULL;
+    int rc = esimlpa_notifications_retrieve(ctx, seq_number, &list);
+    if (rc == ESIMLPA_ENO_RESULT && seq_number < 0)
+        return ESIMLPA_OK;   /* nothing pending */
+    if (rc != ESIMLPA_OK)
+        return rc;
+    if (seq_number >= 0 && list->count == 0) {
+        esimlpa_pending_notification_list_free(list);
+        return esimlpa__fail(ctx, ESIMLPA_ENO_RESULT, "notifications: no notification %ld",
+                             seq_number);
+    }
+    struct esimlpa__es9p es9;
+    memset(&es9, 0, sizeof es9);
+    es9.ctx = ctx;
+    es9.http = http;
+    int first = ESIMLPA_OK;
+    struct esimlpa__saved_error saved;
+    size_t ok = 0, bad = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        const struct esimlpa_pending_notification *n = &list->items[i];
+        if (seq_number >= 0 && n->meta.seq_number != seq_number)
+            continue;
+        int nrc = esimlpa__notification_deliver(ctx, &es9, n->meta.address, n->der, n->der_len,
+                                                n->meta.seq_number);
+        if (nrc == ESIMLPA_OK) {
+            ok++;
+            continue;
+        }
+        bad++;
+        if (first == ESIMLPA_OK) {
+            first = nrc;
+            esimlpa__error_save(ctx, &saved);
+        }
+    }
+    esimlpa_pending_notification_list_free(list);
+    if (delivered)
+        *delivered = ok;
+    if (failed)
+        *failed = bad;
+    if (first != ESIMLPA_OK) {
+        esimlpa__error_restore(ctx, &saved, NULL);
+        return first;
+    }
+    esimlpa__clear_error(ctx);
+    return ESIMLPA_OK;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared pieces of the RSP flows (download, notifications, discovery).
+ * Internal, not installed. */
+#ifndef ESIMLPA_RSP_INTERNAL_H
+#define ESIMLPA_RSP_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <esimlpa/download.h>
+
+#include "../core/ctx_internal.h"
+#include "../es10/es10_download.h"
+#include "../es9p/es9p_internal.h"
+
+/* ---- device_info.c ---- */
+
+/* Default TAC 35 29 06 11 (notes §4.3), or TAC = first 4 bytes of the
+ * swapped-BCD IMEI (15 or 16 digits). NULL or "" means no IMEI.
+ * ESIMLPA_EINVAL (with detail) for a malformed IMEI. */
+int esimlpa__device_info_init(esimlpa_ctx *ctx, struct esimlpa__device_info *di,
+                              const char *imei);
+
+/* ---- metadata.c ---- */
+
+/* Decode a StoreMetadataRequest (BF25, notes §10.2) into @out (free with
+ * esimlpa__profile_info_clear). ESIMLPA_EDECODE names the bad field. */
+int esimlpa__metadata_decode(esimlpa_ctx *ctx, const char *what, const uint8_t *p, size_t len,
+                             struct esimlpa_profile_info *out);
+void esimlpa__profile_info_clear(struct esimlpa_profile_info *p);
+
+/* The BPP's metadata (cleartext 88 segments) against authenticateClient's
+ * profileMetadata: identical bytes, or the same ICCID, names, class, owner
+ * and PPRs. ESIMLPA_EMETADATA_MISMATCH names the field that differs. */
+int esimlpa__metadata_compare(esimlpa_ctx *ctx, const uint8_t *bpp, size_t bpp_len,
+                              const uint8_t *announced, size_t announced_len,
+                              const struct esimlpa_profile_info *announced_info);
+
+/* PPRs of a profile against the eUICC's RAT (notes §10.9): every PPR set
+ * must be allowed for the profile owner by some rule. 0 if allowed (or no
+ * PPR); ESIMLPA_EPPR_NOT_ALLOWED; errors of GetRAT. *consent_required is
+ * set when a matching rule asks for end-user consent. */
+int esimlpa__ppr_check(esimlpa_ctx *ctx, const struct esimlpa_profile_info *md,
+                       int *consent_required);
+
+/* ---- cancel.c ---- */
+
+/* CancelSessionReason (SGP.22 §5.7.14). */
+enum {
+    ESIMLPA__CANCEL_END_USER_REJECTION = 0,
+    ESIMLPA__CANCEL_POSTPONED = 1,
+    ESIMLPA__CANCEL_TIMEOUT = 2,
+    ESIMLPA__CANCEL_PPR_NOT_ALLOWED = 3,
+    ESIMLPA__CANCEL_METADATA_MISMATCH = 4,
+    ESIMLPA__CANCEL_LOAD_BPP_ERROR = 5,
+    ESIMLPA__CANCEL_UNDEFINED = 127,
+};
+
+/* An RSP session with one server. */
+struct esimlpa__session {
+    esimlpa_ctx *ctx;
+    struct esimlpa__es9p es9;
+    const char *address;                   /* server address (not owned) */
+    struct esimlpa__es9p_init_auth ia;     /* transactionId (both forms) and server blobs */
+    int euicc_session;                     /* AuthenticateServer succeeded */
+};
+
+/* Copy the ES9+ client's status into ctx->last_es9. */
+void esimlpa__session_sync_status(struct esimlpa__session *s);
+
+/*
+ * Cancel after a failure that returned @rc: ES10b.CancelSession with
+ * @reason, then ES9+ cancelSession with the eUICC's answer. Secondary
+ * errors are logged, not returned. The last error, result code, status
+ * word and ES9+ status of the first failure are kept, with
+ * "; session cancelled" (or why not) appended. Returns @rc.
+ */
+int esimlpa__session_cancel(struct esimlpa__session *s, int rc, long reason);
+
+/* Keep the first failure's detail across later calls. */
+struct esimlpa__saved_error {
+    char text[sizeof ((struct esimlpa_ctx *)0)->last_error];
+    uint16_t sw;
+    int result_code;
+    struct esimlpa_es9_status es9;
+};
+void esimlpa__error_save(const esimlpa_ctx *ctx, struct esimlpa__saved_error *e);
+void esimlpa__error_restore(esimlpa_ctx *ctx, const struct esimlpa__saved_error *e,
+                            const char *suffix);
+
+/* ---- notify.c ---- */
+
+/* handleNotification of @der to @address, then RemoveNotificationFromList
+ * (@seq) only after a 2xx. Returns 0 when delivered and removed. */
+int esimlpa__notification_deliver(esimlpa_ctx *ctx, struct esimlpa__es9p *es9, const char *address,
+                                  const uint8_t *der, size_t der_len, long seq);
+
+#endif
