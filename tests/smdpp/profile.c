@@ -102,20 +102,26 @@ static void put_hdr(uint8_t *p, size_t *o, uint8_t tag, size_t len)
     }
 }
 
-/* One A1 {04 filler} element of exactly total bytes (4 <= total <= 1024). */
-static void filler_elem(uint8_t *p, size_t *o, size_t total, uint32_t *seed)
+/* Filler length d giving an A1 {04 d-bytes} element of exactly total bytes; 0 if none
+ * (some totals are impossible where a length field grows by one byte). */
+static size_t filler_len(size_t total)
 {
     for (size_t d = total; d-- > 0;) {
         size_t inner = 1 + rspc_tlv_len_size(d) + d;
-        if (1 + rspc_tlv_len_size(inner) + inner != total)
-            continue;
-        put_hdr(p, o, 0xA1, inner);
-        put_hdr(p, o, 0x04, d);
-        for (size_t i = 0; i < d; i++) {
-            *seed = *seed * 1103515245u + 12345u;
-            p[(*o)++] = (uint8_t)(*seed >> 16);
-        }
-        return;
+        if (1 + rspc_tlv_len_size(inner) + inner == total)
+            return d + 1;  /* +1 so that d = 0 is distinguishable */
+    }
+    return 0;
+}
+
+static void filler_elem(uint8_t *p, size_t *o, size_t total, uint32_t *seed)
+{
+    size_t d = filler_len(total) - 1;
+    put_hdr(p, o, 0xA1, 1 + rspc_tlv_len_size(d) + d);
+    put_hdr(p, o, 0x04, d);
+    for (size_t i = 0; i < d; i++) {
+        *seed = *seed * 1103515245u + 12345u;
+        p[(*o)++] = (uint8_t)(*seed >> 16);
     }
 }
 
@@ -144,9 +150,12 @@ uint8_t *smdpp_upp_generate(const char *iccid, size_t size, size_t *out_len)
     while (size - o > end_len) {
         size_t rem = size - o - end_len;
         size_t t = rem > 1024 ? 1024 : rem;
-        if (rem - t > 0 && rem - t < 4)  /* leave room for a final element of >= 4 bytes */
-            t -= 4;
-        if (t < 4) {  /* only when rem < 4: impossible since size >= 64 and steps keep >= 4 */
+        /* the element must be constructible and leave 0 or a constructible rest (>= 4) */
+        while (t >= 4 && (!filler_len(t) || (rem - t > 0 && (rem - t < 4 ||
+                                                              (rem - t <= 1024 &&
+                                                               !filler_len(rem - t))))))
+            t--;
+        if (t < 4) {
             free(p);
             return NULL;
         }
