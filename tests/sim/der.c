@@ -212,3 +212,18 @@ int sim_tlv_header(const uint8_t *buf, size_t len, unsigned *tag,
     *val_len = l;
     return 0;
 }
+
+int sim_tlv_next(const uint8_t *buf, size_t len, size_t *off, struct sim_tlv *t)
+{
+    size_t h, l;
+    if (*off >= len)
+        return 0;
+    if (sim_tlv_header(buf + *off, len - *off, &t->tag, &h, &l))
+        return -1;
+    t->tlv = buf + *off;
+    t->val = t->tlv + h;
+    t->val_len = l;
+    t->tlv_len = h + l;
+    *off += h + l;
+    return 1;
+}

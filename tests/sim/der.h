@@ -51,4 +51,13 @@ unsigned sim_bits_get(const BIT_STRING_t *bs);
 int sim_tlv_header(const uint8_t *buf, size_t len, unsigned *tag,
                    size_t *hdr_len, size_t *val_len);
 
+/* Walk the TLVs of a constructed value: returns 1 with *t filled and *off
+ * advanced, 0 at the end, -1 if malformed. Pointers point into buf. */
+struct sim_tlv {
+    unsigned tag;
+    const uint8_t *tlv, *val;
+    size_t tlv_len, val_len;
+};
+int sim_tlv_next(const uint8_t *buf, size_t len, size_t *off, struct sim_tlv *t);
+
 #endif

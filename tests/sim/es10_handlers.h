@@ -41,4 +41,11 @@ unsigned es10_list_notification(struct softeuicc *, const uint8_t *, size_t, str
 unsigned es10_retrieve_notifications(struct softeuicc *, const uint8_t *, size_t, struct dbuf *);
 unsigned es10_remove_notification(struct softeuicc *, const uint8_t *, size_t, struct dbuf *);
 
+/* es10_handlers_auth.c */
+unsigned es10_authenticate_server(struct softeuicc *, const uint8_t *, size_t, struct dbuf *);
+unsigned es10_prepare_download(struct softeuicc *, const uint8_t *, size_t, struct dbuf *);
+
+/* es10_handlers_cancel.c */
+unsigned es10_cancel_session(struct softeuicc *, const uint8_t *, size_t, struct dbuf *);
+
 #endif

@@ -182,9 +182,10 @@ unsigned es10_get_euicc_challenge(struct softeuicc *se, const uint8_t *req, size
 {
     if (empty_request(&asn_DEF_GetEuiccChallengeRequest, req, len))
         return 0x6A80;
+    se_session_end(se);                /* a new challenge starts a new session */
     if (RAND_bytes(se->session.challenge, sizeof(se->session.challenge)) != 1)
         return 0x6F00;
-    se->session.have_challenge = true;  /* needed by AuthenticateServer (later) */
+    se->session.have_challenge = true;  /* needed by AuthenticateServer */
     dbuf_open(out, 0xBF2E);
     dbuf_tlv(out, 0x80, se->session.challenge, sizeof(se->session.challenge));
     dbuf_close(out);

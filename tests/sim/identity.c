@@ -115,6 +115,8 @@ int se_identity_load(const char *key_path, const char *euicc_cert_path,
         if (s && ASN1_STRING_length(s) == 32)
             memcpy(id->cert_eid, ASN1_STRING_get0_data(s), 32);
     }
+    id->ci = ci;                       /* verifies server certificates (sgp22-notes §8.2) */
+    ci = NULL;
     rc = 0;
 out:
     X509_free(euicc);
@@ -132,6 +134,7 @@ void se_identity_free(struct se_identity *id)
     if (!id)
         return;
     EVP_PKEY_free(id->key);
+    X509_free(id->ci);
     OPENSSL_free(id->euicc_cert);
     OPENSSL_free(id->eum_cert);
     free(id);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include <openssl/evp.h>
+#include <openssl/x509.h>
 
 struct se_identity {
     EVP_PKEY *key;                  /* SK.EUICC (never logged) */
@@ -16,6 +17,7 @@ struct se_identity {
     uint8_t ci_pkid[20];
     size_t ci_pkid_len;
     char cert_eid[33];              /* subject serialNumber of CERT.EUICC, "" if none */
+    X509 *ci;                       /* CI certificate (verification list), NULL if not given */
 };
 
 /* Load the files; ci_cert_path may be NULL (PKID from the EUM's AKI then).

@@ -114,6 +114,8 @@ int softeuicc_open(const struct softeuicc_options *o, struct softeuicc **out)
     }
     se->verbose = o->verbose;
     se->t0_get_response = o->t0_get_response;
+    se->fail_at_segment = o->fail_at_segment;
+    se->fail_sw = o->fail_sw;
     iso_init(&se->iso);
     if ((o->seed_path && copy_seed(o->seed_path, o->state_path, err, sizeof(err))) ||
         se_state_load(o->state_path, &se->st, err, sizeof(err)) ||
@@ -134,17 +136,17 @@ void softeuicc_close(struct softeuicc *se)
     if (!se)
         return;
     iso_reset(&se->iso);
+    se_session_end(se);
     se_state_free(se->st);
     se_identity_free(se->id);
     free(se->state_path);
-    memset(&se->session, 0, sizeof(se->session));
     free(se);
 }
 
 void softeuicc_reset(struct softeuicc *se)
 {
     iso_reset(&se->iso);
-    memset(&se->session, 0, sizeof(se->session));
+    se_session_end(se);                /* a partly loaded BPP is dropped: nothing installed */
 }
 
 static void log_hex(const struct softeuicc *se, const char *dir, const uint8_t *b, size_t n)

@@ -22,6 +22,11 @@ struct softeuicc_options {
     int t0_get_response;          /* answer every response with 61xx + GET RESPONSE (T=0 style) */
     char *err;                    /* optional: receives the reason softeuicc_open failed */
     size_t err_len;
+    /* Fault knob for tests: answer the n-th LoadBoundProfilePackage command of each load
+     * (1 = the BF36+BF23 command) with status word fail_sw instead of processing it, or, when
+     * fail_sw is 0, with garbage data (DE AD BE EF) and 9000. 0 = off. */
+    unsigned fail_at_segment;
+    unsigned fail_sw;
 };
 
 struct softeuicc;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #include <esimlpa/transport.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "card_iso.h"
 #include "der.h"
@@ -14,12 +16,36 @@
 #include "softeuicc.h"
 #include "state.h"
 
-/* ES10 session context (SGP.22 §3.1.2). The download half (AuthenticateServer,
- * PrepareDownload, LoadBPP) will keep its transaction data here. */
+struct se_bpp;   /* es10_handlers_bpp.c: a LoadBoundProfilePackage in progress */
+
+/* ES10 session context (SGP.22 §3.1.2, sgp22-notes §1.3): GetEUICCChallenge
+ * starts it, AuthenticateServer / PrepareDownload fill it, the end of a
+ * LoadBPP, CancelSession, a new challenge or a card reset end it. */
 struct se_session {
     bool have_challenge;
     uint8_t challenge[16];
+    /* AuthenticateServer succeeded */
+    bool authenticated;
+    uint8_t txid[16];
+    size_t txid_len;
+    char *server_address;
+    char *matching_id;                 /* NULL: none in ctxParams1 */
+    uint8_t dpauth_oid[32];            /* registeredID of CERT.DPauth, raw OID contents */
+    size_t dpauth_oid_len;
+    X509 *ci;                          /* the CI used (borrowed from the identity) */
+    uint8_t euicc_sig1[64];
+    /* PrepareDownload succeeded */
+    bool prepared;
+    X509 *dppb;                        /* CERT.DPpb (owned) */
+    uint8_t dppb_oid[32];              /* PIR smdpOid */
+    size_t dppb_oid_len;
+    EVP_PKEY *otsk;                    /* otSK.EUICC.ECKA on the DPpb curve */
+    uint8_t otpk[65];                  /* otPK.EUICC.ECKA, 04||X||Y */
+    struct se_bpp *bpp;                /* LoadBPP in progress */
 };
+
+/* session.c: drop everything of the session (also a partly loaded BPP). */
+void se_session_end(struct softeuicc *se);
 
 /* The in-process transport (softeuicc_transport.c) lives inside the card. */
 struct se_transport {
@@ -38,6 +64,9 @@ struct softeuicc {
     struct iso_card iso;
     unsigned save_failures;
     struct se_transport transport;
+    unsigned fail_at_segment;          /* fault knob, see softeuicc_options */
+    unsigned bpp_commands;             /* LoadBPP commands since the last BF36 (fault knob) */
+    unsigned fail_sw;
 };
 
 /* Persist the state after a change; logs and counts failures. */

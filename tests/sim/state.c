@@ -347,6 +347,16 @@ static int read_profile(struct rd *r, const cJSON *o, size_t idx, struct se_prof
             return -1;
         p->has_owner = true;
     }
+    const cJSON *usz = cJSON_GetObjectItemCaseSensitive(o, "upp_size");
+    if (usz && !cJSON_IsNull(usz)) {
+        size_t n = 0;
+        if (!cJSON_IsNumber(usz) || usz->valuedouble < 0 || usz->valuedouble > 1e9 ||
+            get_hex(r, o, "upp_sha256", p->upp_sha256, 32, 32, where, &n, NULL))
+            return fail(r->err, r->errlen, "%s: %s: \"upp_size\" (a number) and \"upp_sha256\" "
+                        "(32 bytes of hex) go together", r->path, where);
+        p->has_upp = true;
+        p->upp_size = (size_t)usz->valuedouble;
+    }
     return get_bits(r, o, "ppr_bits", NULL, 0, where, &p->ppr, &p->has_ppr);
 }
 
@@ -629,6 +639,9 @@ static cJSON *profile_json(const struct se_profile *p)
         ok = add_item(o, "profile_owner", operator_json(&p->owner));
     if (ok && p->has_ppr)
         ok = add_item(o, "ppr_bits", bits_json(p->ppr, NULL, 0));
+    if (ok && p->has_upp)
+        ok = cJSON_AddNumberToObject(o, "upp_size", (double)p->upp_size) &&
+             add_hex(o, "upp_sha256", p->upp_sha256, 32);
     if (!ok) {
         cJSON_Delete(o);
         return NULL;
@@ -821,6 +834,16 @@ void se_state_remove_profile(struct se_state *st, struct se_profile *p)
     memmove(&st->profiles[idx], &st->profiles[idx + 1],
             (st->n_profiles - idx - 1) * sizeof(*p));
     st->n_profiles--;
+}
+
+int se_state_add_profile(struct se_state *st, const struct se_profile *p)
+{
+    struct se_profile *a = realloc(st->profiles, (st->n_profiles + 1) * sizeof(*a));
+    if (!a)
+        return -1;
+    st->profiles = a;
+    a[st->n_profiles++] = *p;
+    return 0;
 }
 
 int se_state_add_notification(struct se_state *st, const struct se_notification *n)

@@ -47,6 +47,9 @@ struct se_profile {
     struct se_operator owner;
     bool has_ppr;
     unsigned ppr;
+    bool has_upp;          /* installed by LoadBPP: size and SHA-256 of the UPP */
+    size_t upp_size;
+    uint8_t upp_sha256[32];
 };
 
 struct se_notification {
@@ -102,6 +105,8 @@ void se_state_free(struct se_state *st);
 struct se_profile *se_state_find_iccid(struct se_state *st, const uint8_t iccid_bcd[10]);
 struct se_profile *se_state_find_aid(struct se_state *st, const uint8_t *aid, size_t len);
 void se_state_remove_profile(struct se_state *st, struct se_profile *p);
+/* Append a copy of *p (the state takes over its allocations). Returns 0 or -1. */
+int se_state_add_profile(struct se_state *st, const struct se_profile *p);
 int se_state_add_notification(struct se_state *st, const struct se_notification *n);
 void se_state_remove_notification(struct se_state *st, size_t idx);
 void se_profile_clear(struct se_profile *p);

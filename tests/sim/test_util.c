@@ -9,6 +9,7 @@
 #include "state.h"
 
 int t_failures;
+unsigned t_fail_at, t_fail_sw;
 static const char *pki_dir, *seed_path;
 static char tmpdir[128];
 
@@ -40,7 +41,7 @@ const char *t_seed(void) { return seed_path; }
 
 static int open_card(struct tcard *c, const char *curve, int fresh)
 {
-    char key[64], cert[64], eum[64], err[512] = "";
+    char key[64], cert[64], eum[64], ci[64], err[512] = "";
     static int n;
     if (fresh) {
         snprintf(c->state_path, sizeof(c->state_path), "%s/state%d.json", tmpdir, n++);
@@ -49,6 +50,7 @@ static int open_card(struct tcard *c, const char *curve, int fresh)
     snprintf(key, sizeof(key), "euicc_%s.key", curve);
     snprintf(cert, sizeof(cert), "euicc_%s.der", curve);
     snprintf(eum, sizeof(eum), "eum_%s.pem", curve);
+    snprintf(ci, sizeof(ci), "ci_%s.der", curve);
     struct softeuicc_options o = {
         .version = SOFTEUICC_OPTIONS_VERSION,
         .state_path = c->state_path,
@@ -56,7 +58,10 @@ static int open_card(struct tcard *c, const char *curve, int fresh)
         .euicc_key_path = t_pki(key),
         .euicc_cert_path = t_pki(cert),
         .eum_cert_path = t_pki(eum),
+        .ci_cert_path = t_pki(ci),
         .err = err, .err_len = sizeof(err),
+        .fail_at_segment = t_fail_at,
+        .fail_sw = t_fail_sw,
     };
     if (softeuicc_open(&o, &c->se)) {
         fprintf(stderr, "softeuicc_open: %s\n", err);

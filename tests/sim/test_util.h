@@ -12,6 +12,8 @@
 #include "softeuicc_transport.h"
 
 extern int t_failures;
+/* Fault knob for cards opened next (softeuicc_options.fail_at_segment / fail_sw). */
+extern unsigned t_fail_at, t_fail_sw;
 
 #define CHECK(cond) do { if (!(cond)) { \
     fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
