@@ -200,8 +200,12 @@ int smdpp_verify_auth_response(struct smdpp *s, struct smdpp_session *sess, cons
         smdpp_fail(s, r, "8.1.3", "6.1", "CERT.EUICC does not parse");
         goto out;
     }
+    if (rspc_cert_eid(euicc, sess->eid) != RSPC_OK) {
+        smdpp_fail(s, r, "8.1.3", "6.1", "CERT.EUICC carries no valid EID");
+        goto out;
+    }
     int vr = rspc_cert_verify_chain(euicc, &eum, 1, ci, 0);
-    if (vr == RSPC_EEID || (vr == RSPC_OK && rspc_cert_eid(euicc, sess->eid) != RSPC_OK)) {
+    if (vr == RSPC_EEID) {
         smdpp_fail(s, r, "8.1.4", "6.1", "EID outside the EUM's permitted range");
         goto out;
     }
