@@ -23,7 +23,7 @@ static void usage(FILE *f)
     fputs("usage: esimlpa-soft-euicc --state FILE [--seed FILE] --euicc-key PEM\n"
           "           --euicc-cert FILE --eum-cert FILE [--ci-cert FILE]\n"
           "           [--vpcd HOST:PORT] [--apdu-delay-ms N] [--t0-get-response]\n"
-          "           [--verbose] [--once]\n"
+          "           [--fail-at N[:SW|:garbage]] [--verbose] [--once]\n"
           "\n"
           "  --state FILE        card state (JSON), rewritten after every change\n"
           "  --seed FILE         copied to --state first if that file does not exist\n"
@@ -34,6 +34,9 @@ static void usage(FILE *f)
           "  --vpcd HOST:PORT    vpcd to connect to (default 127.0.0.1:35963, reader 0)\n"
           "  --apdu-delay-ms N   wait N ms before each APDU response\n"
           "  --t0-get-response   answer all response data via 61xx + GET RESPONSE\n"
+          "  --fail-at N[:SW]    fault for tests: answer the N-th LoadBoundProfilePackage\n"
+          "                      command of each load (1 = BF36) with status word SW\n"
+          "                      (hex, default 6F00) or, with :garbage, DEADBEEF + 9000\n"
           "  --verbose           log APDUs and ES10 calls to stderr\n"
           "  --once              serve one vpcd connection, then exit\n"
           "Exit status: 0 clean stop, 1 runtime error, 2 bad arguments or state/identity.\n",
@@ -52,6 +55,7 @@ int main(int argc, char **argv)
         { "vpcd", required_argument, NULL, 'v' },
         { "apdu-delay-ms", required_argument, NULL, 'd' },
         { "t0-get-response", no_argument, NULL, 't' },
+        { "fail-at", required_argument, NULL, 'F' },
         { "verbose", no_argument, NULL, 'V' },
         { "once", no_argument, NULL, '1' },
         { "help", no_argument, NULL, 'h' },
@@ -82,6 +86,27 @@ int main(int argc, char **argv)
                 return 2;
             }
             vo.apdu_delay_ms = (int)v;
+            break;
+        }
+        case 'F': {
+            char *end;
+            unsigned long n = strtoul(optarg, &end, 10), sw = 0x6F00;
+            if (*end == ':' && !strcmp(end + 1, "garbage")) {
+                sw = 0;
+            } else if (*end == ':') {
+                char *e2;
+                sw = strtoul(end + 1, &e2, 16);
+                if (*e2 || e2 == end + 1 || sw < 0x6100 || sw > 0x6FFF)
+                    n = 0;
+            } else if (*end) {
+                n = 0;
+            }
+            if (n == 0 || n > 100000) {
+                fprintf(stderr, "esimlpa-soft-euicc: --fail-at wants N[:SW] (N >= 1, SW 6100..6FFF) or N:garbage\n");
+                return 2;
+            }
+            o.fail_at_segment = (unsigned)n;
+            o.fail_sw = (unsigned)sw;
             break;
         }
         case 'v': {
