@@ -241,7 +241,8 @@ static int run(struct run *r, struct esimlpa_download_result *out)
     if ((rc = negotiate(r, &reason)) != ESIMLPA_OK)
         return esimlpa__session_cancel(&r->s, rc, reason);
     out->bpp_size = r->bpp.len;
-    step(r, ESIMLPA_STEP_LOAD_BPP, 0, r->bpp.len);
+    esimlpa__log(ctx, ESIMLPA_LOG_DEBUG, "download: %s (%zu bytes)",
+                 esimlpa_download_step_name(ESIMLPA_STEP_LOAD_BPP), r->bpp.len);
     rc = esimlpa__es10_load_bpp(ctx, r->bpp.data, r->bpp.len, load_progress, r, &r->pir);
     if (!r->pir.raw) {
         /* No result from the eUICC (malformed package, card or transport
