@@ -25,7 +25,7 @@ unsigned es10_get_euicc_challenge(struct softeuicc *, const uint8_t *, size_t, s
 /* OperatorId TLV under the given tag (B7 profileOwner, 30 in the RAT). */
 struct se_operator;
 void es10_put_operator(struct dbuf *out, unsigned tag, const struct se_operator *op);
-/* EUICCInfo2 TLV (BF22), also part of euiccSigned1 in AuthenticateServer later. */
+/* EUICCInfo2 TLV (BF22), also part of euiccSigned1 in AuthenticateServer. */
 void es10_encode_euicc_info2(struct softeuicc *se, struct dbuf *out);
 
 /* es10_handlers_profile.c */
