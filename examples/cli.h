@@ -15,7 +15,10 @@ enum {
     EXIT_USAGE = 1,     /* bad command line, or the user declined */
     EXIT_CARD = 2,      /* card, reader or transport failure */
     EXIT_REFUSED = 3,   /* the eUICC refused the operation (ES10 result code) */
+    EXIT_SERVER = 4,    /* the SM-DP+/SM-DS refused (ES9+ Failed/Expired) */
 };
+
+#define CLI_MAX_RESOLVE 16
 
 struct cli {
     const char *reader;     /* --reader NAME|INDEX */
@@ -24,6 +27,13 @@ struct cli {
     unsigned mss;           /* --mss N, 0 = library default */
     int yes;                /* --yes */
     const char *cmd;        /* "profile enable", for messages */
+    /* HTTPS (download, discovery, notification process) */
+    const char *ca_file;    /* --ca-file FILE */
+    const char *ca_path;    /* --ca-path DIR */
+    const char *resolve[CLI_MAX_RESOLVE + 1]; /* --resolve HOST:PORT:ADDR, NULL-terminated */
+    int n_resolve;
+    int insecure;           /* --insecure */
+    long timeout_s;         /* --timeout SECONDS, 0 = library default */
 
     struct esimlpa_apdu_transport *tr;
     esimlpa_ctx *ctx;
@@ -43,6 +53,7 @@ extern const struct cli_command cli_chip_commands[];
 extern const struct cli_command cli_profile_commands[];
 extern const struct cli_command cli_notification_commands[];
 extern const struct cli_command cli_reader_commands[];
+extern const struct cli_command cli_rsp_commands[];   /* profile download/discovery, notification process */
 
 /* Open the PC/SC transport and the library context (ISD-R selected).
  * On failure the error is reported and an exit status returned. */

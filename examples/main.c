@@ -21,6 +21,11 @@ static const char global_help[] =
     "  --trace              log every APDU to stderr\n"
     "  --mss N              STORE DATA block size, 1..255 (default 255)\n"
     "  --yes                do not ask for confirmation\n"
+    "  --ca-file FILE       trusted root certificates (PEM) for SM-DP+/SM-DS TLS\n"
+    "  --ca-path DIR        directory of hashed trusted root certificates\n"
+    "  --resolve H:P:ADDR   connect to ADDR for host H port P (repeatable, like curl)\n"
+    "  --insecure           do not verify the server's TLS certificate (testing only)\n"
+    "  --timeout SECONDS    per-request HTTP timeout (default 60)\n"
     "  --help               show help (also after a command)\n"
     "  --version            show the program and library version\n"
     "\n"
@@ -29,11 +34,12 @@ static const char global_help[] =
 static const char exit_help[] =
     "\n"
     "Exit status: 0 success, 1 usage error or declined, 2 card/reader/transport error,\n"
-    "3 the eUICC refused the operation.\n"
+    "3 the eUICC refused the operation, 4 the SM-DP+/SM-DS refused (Failed/Expired).\n"
     "Run 'esimlpa COMMAND --help' for the options of one command.\n";
 
 static const struct cli_command *const groups[] = {
     cli_chip_commands, cli_profile_commands, cli_notification_commands, cli_reader_commands,
+    cli_rsp_commands,
 };
 #define N_GROUPS (sizeof groups / sizeof groups[0])
 
@@ -187,6 +193,36 @@ int main(int argc, char **argv)
             } else if (parse_mss(v, &cli.mss) != 0) {
                 rc = cli_usage(&cli, "--mss wants a number from 1 to 255, not '%s'", v);
                 goto out;
+            }
+        } else if (strcmp(a, "--insecure") == 0) {
+            cli.insecure = 1;
+        } else if (strcmp(a, "--ca-file") == 0 || strcmp(a, "--ca-path") == 0 ||
+                   strcmp(a, "--resolve") == 0 || strcmp(a, "--timeout") == 0) {
+            if (i + 1 >= argc) {
+                rc = cli_usage(&cli, "option %s needs a value", a);
+                goto out;
+            }
+            const char *v = argv[++i];
+            if (strcmp(a, "--ca-file") == 0) {
+                cli.ca_file = v;
+            } else if (strcmp(a, "--ca-path") == 0) {
+                cli.ca_path = v;
+            } else if (strcmp(a, "--resolve") == 0) {
+                if (cli.n_resolve >= CLI_MAX_RESOLVE || !strchr(v, ':')) {
+                    rc = cli_usage(&cli, "--resolve wants HOST:PORT:ADDRESS (at most %d)",
+                                   CLI_MAX_RESOLVE);
+                    goto out;
+                }
+                cli.resolve[cli.n_resolve++] = v;
+            } else {
+                char *end;
+                errno = 0;
+                long t = strtol(v, &end, 10);
+                if (errno || end == v || *end || t < 1 || t > 3600) {
+                    rc = cli_usage(&cli, "--timeout wants seconds from 1 to 3600, not '%s'", v);
+                    goto out;
+                }
+                cli.timeout_s = t;
             }
         } else if (strncmp(a, "--reader=", 9) == 0) {
             cli.reader = a + 9;

@@ -167,7 +167,19 @@ int cli_exit_status(int code)
         return EXIT_OK;
     if (code <= -400 && code > -500)
         return EXIT_REFUSED;
+    if (code <= -600 && code > -650)    /* AuthenticateServer/PrepareDownload/PIR/CancelSession */
+        return EXIT_REFUSED;
     switch (code) {
+    case ESIMLPA_EPPR_NOT_ALLOWED:
+        return EXIT_REFUSED;
+    case ESIMLPA_EES9_FAILED:
+    case ESIMLPA_EES9_EXPIRED:
+    case ESIMLPA_EMETADATA_MISMATCH:
+        return EXIT_SERVER;
+    case ESIMLPA_EREFUSED:
+    case ESIMLPA_ECC_REQUIRED:
+    case ESIMLPA_EBADACTIVATION:
+    case ESIMLPA_ENO_DEFAULT_DP:
     case ESIMLPA_EINVAL:
     case ESIMLPA_EBADICCID:
     case ESIMLPA_EBADAID:

@@ -1,0 +1,287 @@
+/* SPDX-License-Identifier: MIT */
+/* esimlpa profile download / profile discovery / notification process:
+ * the commands that talk to SM-DP+ and SM-DS servers over HTTPS. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <esimlpa/download.h>
+#include <esimlpa/http.h>
+
+/* The HTTPS transport from the global options (one per command: one
+ * connection serves the whole session). */
+static int http_new(struct cli *cli, struct esimlpa_http_transport **out)
+{
+    struct esimlpa_curl_options o;
+    memset(&o, 0, sizeof o);
+    o.version = ESIMLPA_CURL_OPTIONS_VERSION;
+    o.ca_file = cli->ca_file;
+    o.ca_path = cli->ca_path;
+    o.insecure_no_verify = cli->insecure;
+    o.resolve = cli->n_resolve ? cli->resolve : NULL;
+    o.total_timeout_ms = cli->timeout_s * 1000;
+    if (cli->insecure)
+        fprintf(stderr, "esimlpa: warning: TLS verification disabled (--insecure)\n");
+    int rc = esimlpa_curl_transport_new(&o, out);
+    if (rc != ESIMLPA_OK)
+        return cli_fail(cli, rc);
+    return EXIT_OK;
+}
+
+/* ---------- profile download ---------- */
+
+static const char *class_name(enum esimlpa_profile_class c)
+{
+    return c == ESIMLPA_CLASS_TEST ? "test" : c == ESIMLPA_CLASS_PROVISIONING ? "provisioning"
+                                                                                : "operational";
+}
+
+static int consent(void *user, const struct esimlpa_profile_info *md, int cc_required)
+{
+    struct cli *cli = user;
+    (void)cc_required;
+    if (!cli->json || !cli->yes) {
+        fprintf(stderr, "Profile offered by the SM-DP+:\n");
+        kv_print(stderr, "  Name", "%s", md->profile_name ? md->profile_name : "-");
+        kv_print(stderr, "  Provider", "%s",
+                 md->service_provider_name ? md->service_provider_name : "-");
+        kv_print(stderr, "  ICCID", "%s", md->iccid[0] ? md->iccid : "-");
+        kv_print(stderr, "  Class", "%s", class_name(md->profile_class));
+    }
+    if (cli->yes)
+        return 1;
+    if (!isatty(STDIN_FILENO)) {
+        fprintf(stderr, "esimlpa: %s: consent needed but stdin is not a terminal; pass --yes\n",
+                cli->cmd);
+        return 0;
+    }
+    fprintf(stderr, "Install this profile? [y/N] ");
+    fflush(stderr);
+    char line[16];
+    if (!fgets(line, sizeof line, stdin))
+        return 0;
+    return line[0] == 'y' || line[0] == 'Y';
+}
+
+static void progress(void *user, enum esimlpa_download_step step, size_t done, size_t total)
+{
+    struct cli *cli = user;
+    if (cli->json || !isatty(STDERR_FILENO))
+        return;
+    if (step == ESIMLPA_STEP_LOAD_BPP && total) {
+        int width = 30, fill = (int)((double)done / (double)total * width);
+        fprintf(stderr, "\rInstalling [%.*s%*s] %3d%%", fill, "##############################",
+                width - fill, "", (int)(100.0 * (double)done / (double)total));
+        if (done == total)
+            fprintf(stderr, "\n");
+    } else if (step != ESIMLPA_STEP_LOAD_BPP && step != ESIMLPA_STEP_DONE) {
+        fprintf(stderr, "  %s...\n", esimlpa_download_step_name(step));
+    }
+    fflush(stderr);
+}
+
+static int profile_download(struct cli *cli, int argc, char **argv)
+{
+    const char *ac = NULL, *smdp = NULL, *mid = NULL, *cc = NULL, *imei = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char **dst = NULL;
+        if (strcmp(a, "-a") == 0 || strcmp(a, "--activation-code") == 0)
+            dst = &ac;
+        else if (strcmp(a, "--smdp") == 0)
+            dst = &smdp;
+        else if (strcmp(a, "--matching-id") == 0)
+            dst = &mid;
+        else if (strcmp(a, "--confirmation-code") == 0)
+            dst = &cc;
+        else if (strcmp(a, "--imei") == 0)
+            dst = &imei;
+        else
+            return cli_usage(cli, "unexpected argument '%s'", a);
+        if (i + 1 >= argc)
+            return cli_usage(cli, "option %s needs a value", a);
+        *dst = argv[++i];
+    }
+    if (ac && (smdp || mid))
+        return cli_usage(cli, "give -a ACTIVATION_CODE or --smdp/--matching-id, not both");
+    if (mid && !smdp)
+        return cli_usage(cli, "--matching-id needs --smdp");
+    struct esimlpa_http_transport *http = NULL;
+    int st = http_new(cli, &http);
+    if (st != EXIT_OK)
+        return st;
+    st = cli_open(cli);
+    if (st != EXIT_OK) {
+        esimlpa_curl_transport_free(http);
+        return st;
+    }
+    struct esimlpa_download_options o;
+    memset(&o, 0, sizeof o);
+    o.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
+    o.activation_code = ac;
+    o.smdp_address = smdp;
+    o.matching_id = mid;
+    o.confirmation_code = cc;
+    o.imei = imei;
+    o.http = http;
+    o.consent = consent;
+    o.consent_user = cli;
+    o.progress = progress;
+    o.progress_user = cli;
+    struct esimlpa_download_result r;
+    int rc = esimlpa_download_run(cli->ctx, &o, &r);
+    esimlpa_curl_transport_free(http);
+    if (rc != ESIMLPA_OK)
+        return cli_fail(cli, rc);
+    char *aid = hex_string(r.isdp_aid, r.isdp_aid_len);
+    if (cli->json) {
+        cJSON *d = cJSON_CreateObject();
+        json_add_str(d, "iccid", r.iccid[0] ? r.iccid : NULL);
+        json_add_str(d, "isdpAid", aid);
+        cJSON_AddNumberToObject(d, "notificationSeq", (double)r.notification_seq);
+        cJSON_AddBoolToObject(d, "notificationDelivered", r.notification_delivered);
+        cli_json_ok(d);
+    } else {
+        printf("Profile %s installed (ISD-P %s).\n", r.iccid[0] ? r.iccid : "?", aid ? aid : "?");
+        if (r.notification_delivered)
+            printf("Install notification %ld sent to the SM-DP+.\n", r.notification_seq);
+        else
+            printf("Install notification %ld is still pending; send it with "
+                   "'esimlpa notification process %ld'.\n",
+                   r.notification_seq, r.notification_seq);
+    }
+    free(aid);
+    return EXIT_OK;
+}
+
+/* ---------- profile discovery ---------- */
+
+static int profile_discovery(struct cli *cli, int argc, char **argv)
+{
+    const char *smds = NULL, *imei = NULL;
+    for (int i = 0; i < argc; i++) {
+        const char **dst = NULL;
+        if (strcmp(argv[i], "--smds") == 0)
+            dst = &smds;
+        else if (strcmp(argv[i], "--imei") == 0)
+            dst = &imei;
+        else
+            return cli_usage(cli, "unexpected argument '%s'", argv[i]);
+        if (i + 1 >= argc)
+            return cli_usage(cli, "option %s needs a value", argv[i]);
+        *dst = argv[++i];
+    }
+    struct esimlpa_http_transport *http = NULL;
+    int st = http_new(cli, &http);
+    if (st != EXIT_OK)
+        return st;
+    st = cli_open(cli);
+    if (st != EXIT_OK) {
+        esimlpa_curl_transport_free(http);
+        return st;
+    }
+    struct esimlpa_event_list *ev = NULL;
+    int rc = esimlpa_discovery_run(cli->ctx, http, smds, imei, &ev);
+    esimlpa_curl_transport_free(http);
+    if (rc != ESIMLPA_OK)
+        return cli_fail(cli, rc);
+    if (cli->json) {
+        cJSON *a = cJSON_CreateArray();
+        for (size_t i = 0; i < ev->count; i++) {
+            cJSON *o = cJSON_CreateObject();
+            json_add_str(o, "eventId", ev->items[i].event_id);
+            json_add_str(o, "rspServerAddress", ev->items[i].rsp_server_address);
+            cJSON_AddItemToArray(a, o);
+        }
+        cli_json_ok(a);
+    } else if (ev->count == 0) {
+        printf("No profiles waiting.\n");
+    } else {
+        static const char *hdr[] = { "EVENT ID", "SM-DP+ ADDRESS" };
+        struct table t;
+        table_init(&t, 2, hdr);
+        for (size_t i = 0; i < ev->count; i++) {
+            const char *row[] = { ev->items[i].event_id, ev->items[i].rsp_server_address };
+            table_add(&t, row);
+        }
+        table_print(stdout, &t);
+        table_free(&t);
+    }
+    esimlpa_event_list_free(ev);
+    return EXIT_OK;
+}
+
+/* ---------- notification process ---------- */
+
+static int notification_process(struct cli *cli, int argc, char **argv)
+{
+    int all = 0;
+    const char *seq_text = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--all") == 0)
+            all = 1;
+        else if (argv[i][0] == '-' && argv[i][1])
+            return cli_usage(cli, "unknown option '%s'", argv[i]);
+        else if (seq_text)
+            return cli_usage(cli, "too many arguments");
+        else
+            seq_text = argv[i];
+    }
+    if (all && seq_text)
+        return cli_usage(cli, "give either a sequence number or --all");
+    long seq = -1;
+    if (seq_text) {
+        char *end;
+        errno = 0;
+        seq = strtol(seq_text, &end, 10);
+        if (errno || end == seq_text || *end || seq < 0)
+            return cli_usage(cli, "'%s' is not a sequence number", seq_text);
+    }
+    struct esimlpa_http_transport *http = NULL;
+    int st = http_new(cli, &http);
+    if (st != EXIT_OK)
+        return st;
+    st = cli_open(cli);
+    if (st != EXIT_OK) {
+        esimlpa_curl_transport_free(http);
+        return st;
+    }
+    size_t ok = 0, bad = 0;
+    int rc = esimlpa_notifications_process(cli->ctx, http, seq, &ok, &bad);
+    esimlpa_curl_transport_free(http);
+    if (rc != ESIMLPA_OK && ok == 0 && bad == 0)
+        return cli_fail(cli, rc);
+    if (cli->json && rc == ESIMLPA_OK) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddNumberToObject(d, "delivered", (double)ok);
+        cJSON_AddNumberToObject(d, "failed", (double)bad);
+        cli_json_ok(d);
+    } else if (!cli->json) {
+        printf("%zu notification%s delivered, %zu failed (kept pending).\n", ok,
+               ok == 1 ? "" : "s", bad);
+    }
+    return rc == ESIMLPA_OK ? EXIT_OK : cli_fail(cli, rc);
+}
+
+const struct cli_command cli_rsp_commands[] = {
+    { "profile", "download",
+      "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code CC] [--imei IMEI]",
+      "Download and install a profile from an SM-DP+.",
+      "Without -a and --smdp the eUICC's default SM-DP+ address is used.\n"
+      "The profile's name, provider, ICCID and class are shown and the install\n"
+      "must be confirmed on the terminal (or with --yes). The install notification\n"
+      "is sent to the SM-DP+ afterwards; if that fails it stays pending.\n",
+      profile_download },
+    { "profile", "discovery", "[--smds ADDR] [--imei IMEI]",
+      "Ask an SM-DS (default: the eUICC's root SM-DS) for profiles waiting for this eUICC.",
+      NULL, profile_discovery },
+    { "notification", "process", "[SEQ | --all]",
+      "Send pending notifications to their servers; remove each one once accepted.",
+      "Without arguments all pending notifications are sent. A notification that\n"
+      "cannot be delivered stays pending.\n",
+      notification_process },
+    { NULL, NULL, NULL, NULL, NULL, NULL },
+};
