@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/* esimlpa_download_run end to end, in one process: the soft eUICC
+ * (tests/sim) behind a real context, the test SM-DP+ (tests/smdpp) behind
+ * HTTPS with the generated test PKI, the libcurl transport verifying TLS
+ * against the test CI. Covers a real download with the install notification
+ * (one TLS handshake for the whole session), a refusal (order released by
+ * the cancel), a confirmation code, and notification delivery. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <esimlpa/download.h>
+#include <esimlpa/esimlpa.h>
+#include <esimlpa/http.h>
+
+#include "test_client.h"
+#include "softeuicc.h"
+#include "softeuicc_transport.h"
+
+/* The test SM-DP+ is named without a port (it compares smdpAddress
+ * exactly) but listens on an ephemeral one: this wrapper adds the port to
+ * every URL before the curl transport sees it. */
+struct port_wrap {
+    struct esimlpa_http_transport pub;
+    struct esimlpa_http_transport *inner;
+    const char *host;
+    unsigned port;
+};
+
+static int wrap_post(void *user, const char *url, const char *const *headers,
+                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
+{
+    struct port_wrap *w = user;
+    char u[1024];
+    size_t hl = strlen(w->host);
+    if (strncmp(url, "https://", 8) == 0 && strncmp(url + 8, w->host, hl) == 0 &&
+        url[8 + hl] == '/')
+        snprintf(u, sizeof u, "https://%s:%u%s", w->host, w->port, url + 8 + hl);
+    else
+        snprintf(u, sizeof u, "%s", url);
+    return w->inner->post(w->inner->user, u, headers, body, body_len, resp);
+}
+
+static int g_answer = 1, g_consents;
+static int consent(void *user, const struct esimlpa_profile_info *md, int cc)
+{
+    (void)user;
+    (void)cc;
+    g_consents++;
+    return g_answer && md->iccid[0];
+}
+
+int main(int argc, char **argv)
+{
+    REQUIRE(argc == 4);   /* gen-rsp-pki.sh, profiles dir, soft eUICC seed */
+    struct tc t;
+    char cfg[512], st[64], dir[] = "/tmp/rsp-e2e-XXXXXX", state[64];
+    tc_pki(&t, argv[1]);
+    snprintf(cfg, sizeof cfg, "%s/orders.json", argv[2]);
+    tc_start(&t, SMDPP_ROLE_SMDP, cfg, NULL);
+
+    REQUIRE(mkdtemp(dir));
+    snprintf(state, sizeof state, "%s/state.json", dir);
+    char key[512], cert[512], eum[512], ci[512], ca[512], err[256] = "";
+    snprintf(key, sizeof key, "%s", tc_path(&t, "euicc_nist.key"));
+    snprintf(cert, sizeof cert, "%s", tc_path(&t, "euicc_nist.der"));
+    snprintf(eum, sizeof eum, "%s", tc_path(&t, "eum_nist.pem"));
+    snprintf(ci, sizeof ci, "%s", tc_path(&t, "ci_nist.der"));
+    snprintf(ca, sizeof ca, "%s", tc_path(&t, "ci_nist.pem"));
+    struct softeuicc_options so = {
+        .version = SOFTEUICC_OPTIONS_VERSION, .state_path = state, .seed_path = argv[3],
+        .euicc_key_path = key, .euicc_cert_path = cert, .eum_cert_path = eum,
+        .ci_cert_path = ci, .err = err, .err_len = sizeof err,
+    };
+    struct softeuicc *se = NULL;
+    if (softeuicc_open(&so, &se) != 0) {
+        fprintf(stderr, "softeuicc_open: %s\n", err);
+        return 1;
+    }
+    struct esimlpa_ctx_options co;
+    memset(&co, 0, sizeof co);
+    co.version = ESIMLPA_CTX_OPTIONS_VERSION;
+    co.transport = softeuicc_transport(se);
+    co.store_data_mss = 120;
+    esimlpa_ctx *ctx = NULL;
+    REQUIRE(esimlpa_ctx_new(&co, &ctx) == 0 && esimlpa_ctx_open(ctx) == 0);
+
+    char res[128];
+    snprintf(res, sizeof res, "%s:%u:127.0.0.1", t.host, t.port);
+    const char *resolve[] = { res, NULL };
+    struct esimlpa_curl_options ho;
+    memset(&ho, 0, sizeof ho);
+    ho.version = ESIMLPA_CURL_OPTIONS_VERSION;
+    ho.ca_file = ca;
+    ho.resolve = resolve;
+    struct esimlpa_http_transport *curl = NULL;
+    REQUIRE(esimlpa_curl_transport_new(&ho, &curl) == 0);
+    struct port_wrap w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, wrap_post, NULL }, curl,
+                           t.host, t.port };
+    w.pub.user = &w;
+
+    /* 1. the seed already holds TEST-8K's ICCID: the eUICC's error PIR is
+     *    delivered as a notification (no cancel) and the order is free again;
+     *    the whole session used one TLS handshake */
+    struct esimlpa_download_options o;
+    memset(&o, 0, sizeof o);
+    o.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
+    o.activation_code = "LPA:1$testsmdpplus1.example.com$TEST-8K";
+    o.http = &w.pub;
+    o.consent = consent;
+    struct esimlpa_download_result r;
+    int rc = esimlpa_download_run(ctx, &o, &r);
+    CHECK(rc == ESIMLPA_EINSTALL_ICCID_EXISTS);
+    CHECK(r.notification_delivered == 1);
+    CHECK(strstr(esimlpa_ctx_last_error(ctx), "result sent to the SM-DP+") != NULL);
+    CHECK(smdpp_order_state(t.srv, "TEST-8K", st, sizeof st) == 0 && !strcmp(st, "available"));
+    struct esimlpa_http_stats hs;
+    esimlpa_curl_transport_stats(curl, &hs);
+    CHECK(hs.requests == 4);
+    CHECK(hs.tls_handshakes == 1);
+    unsigned long req0 = hs.requests;
+
+    /* 2. a real download: installed, notification delivered and removed */
+    o.activation_code = "LPA:1$testsmdpplus1.example.com$TEST-100K";
+    rc = esimlpa_download_run(ctx, &o, &r);
+    if (rc)
+        fprintf(stderr, "download: %s: %s\n", esimlpa_error_name(rc), esimlpa_ctx_last_error(ctx));
+    CHECK(rc == 0);
+    CHECK(r.notification_delivered == 1);
+    CHECK(r.isdp_aid_len >= 5);
+    CHECK(!strcmp(r.iccid, "89000123456789012366"));
+    CHECK(smdpp_order_state(t.srv, "TEST-100K", st, sizeof st) == 0 && !strcmp(st, "installed"));
+    esimlpa_curl_transport_stats(curl, &hs);
+    CHECK(hs.requests - req0 == 4);
+    printf("TEST-100K: ICCID %s, BPP %zu bytes, %lu requests, %lu TLS handshake(s) in all\n",
+           r.iccid, r.bpp_size, hs.requests, hs.tls_handshakes);
+    struct esimlpa_profile_list *pl = NULL;
+    CHECK(esimlpa_profiles_list(ctx, NULL, &pl) == 0);
+    int found = 0;
+    for (size_t i = 0; pl && i < pl->count; i++)
+        found |= !strcmp(pl->profiles[i].iccid, r.iccid);
+    CHECK(found);
+    esimlpa_profile_list_free(pl);
+    struct esimlpa_notification_list *nl = NULL;
+    CHECK(esimlpa_notifications_list(ctx, 0, &nl) == 0 && nl && nl->count == 0);
+    esimlpa_notification_list_free(nl);
+
+    /* 3. refused by the user: cancelled on both sides, the order is free again */
+    g_answer = 0;
+    o.activation_code = "LPA:1$testsmdpplus1.example.com$TEST-CC";
+    rc = esimlpa_download_run(ctx, &o, &r);
+    if (rc != ESIMLPA_EREFUSED)
+        fprintf(stderr, "refusal: %s: %s\n", esimlpa_error_name(rc), esimlpa_ctx_last_error(ctx));
+    CHECK(rc == ESIMLPA_EREFUSED);
+    CHECK(strstr(esimlpa_ctx_last_error(ctx), "session cancelled") != NULL);
+    CHECK(smdpp_order_state(t.srv, "TEST-CC", st, sizeof st) == 0 && !strcmp(st, "available"));
+    CHECK(smdpp_session_count(t.srv) == 0);
+
+    /* TEST-30K-PPK sets ppr1 without a profileOwner: refused before consent */
+    o.activation_code = "LPA:1$testsmdpplus1.example.com$TEST-30K-PPK";
+    rc = esimlpa_download_run(ctx, &o, &r);
+    CHECK(rc == ESIMLPA_EPPR_NOT_ALLOWED);
+    CHECK(smdpp_order_state(t.srv, "TEST-30K-PPK", st, sizeof st) == 0 &&
+          !strcmp(st, "available"));
+
+    /* 4. confirmation code: missing, then wrong is refused by the server,
+     *    then right; the notification is kept and delivered afterwards */
+    g_answer = 1;
+    o.activation_code = "LPA:1$testsmdpplus1.example.com$TEST-CC";
+    rc = esimlpa_download_run(ctx, &o, &r);
+    CHECK(rc == ESIMLPA_ECC_REQUIRED);
+    o.confirmation_code = "87654321";
+    rc = esimlpa_download_run(ctx, &o, &r);
+    CHECK(rc == ESIMLPA_EES9_FAILED);
+    CHECK(strstr(esimlpa_ctx_last_error(ctx), "getBoundProfilePackage") != NULL);
+    CHECK(!strcmp(esimlpa_ctx_last_es9_status(ctx)->subject_code, "8.2.7"));
+    o.confirmation_code = "12345678";
+    o.keep_notification = 1;
+    rc = esimlpa_download_run(ctx, &o, &r);
+    if (rc)
+        fprintf(stderr, "download CC: %s\n", esimlpa_ctx_last_error(ctx));
+    CHECK(rc == 0 && r.notification_delivered == 0);
+    CHECK(smdpp_order_state(t.srv, "TEST-CC", st, sizeof st) == 0 &&
+          !strcmp(st, "downloaded-pending-confirmation"));
+    size_t ok = 0, bad = 0;
+    CHECK(esimlpa_notifications_process(ctx, &w.pub, r.notification_seq, &ok, &bad) == 0);
+    CHECK(ok == 1 && bad == 0);
+    CHECK(smdpp_order_state(t.srv, "TEST-CC", st, sizeof st) == 0 && !strcmp(st, "installed"));
+
+    esimlpa_ctx_free(ctx);
+    esimlpa_curl_transport_free(curl);
+    softeuicc_close(se);
+    unlink(state);
+    rmdir(dir);
+    tc_stop(&t);
+    if (tc_failures) {
+        fprintf(stderr, "%d check(s) failed\n", tc_failures);
+        return 1;
+    }
+    return 0;
+}
