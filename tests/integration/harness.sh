@@ -27,9 +27,11 @@ note() { echo "# $*"; }
 H_TMP=$(mktemp -d /tmp/esimlpa-it.XXXXXX)
 H_PCSCD_PID=""
 H_EUICC_PID=""
+H_SERVER_PIDS=""
 READER_PORT=35963
 
 h_cleanup() {
+    for p in $H_SERVER_PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
     [ -n "$H_EUICC_PID" ] && kill "$H_EUICC_PID" 2>/dev/null && wait "$H_EUICC_PID" 2>/dev/null
     if [ -n "$H_PCSCD_PID" ]; then
         kill "$H_PCSCD_PID" 2>/dev/null
@@ -76,8 +78,8 @@ h_euicc() {
     state=${1:-$H_TMP/state.json}
     [ -f "$state" ] || cp "$SEED" "$state"
     "$SOFT_EUICC" --state "$state" \
-        --euicc-key "$PKI_DIR/euicc_nist.key" --euicc-cert "$PKI_DIR/euicc_nist.der" \
-        --eum-cert "$PKI_DIR/eum_nist.der" --ci-cert "$PKI_DIR/ci_nist.der" \
+        --euicc-key "$PKI_DIR/euicc_${EUICC_CURVE:-nist}.key" --euicc-cert "$PKI_DIR/euicc_${EUICC_CURVE:-nist}.der" \
+        --eum-cert "$PKI_DIR/eum_${EUICC_CURVE:-nist}.der" --ci-cert "$PKI_DIR/ci_${EUICC_CURVE:-nist}.der" \
         --vpcd "127.0.0.1:$READER_PORT" ${EUICC_ARGS:-} >"$H_TMP/euicc.log" 2>&1 &
     H_EUICC_PID=$!
     # Wait until pcscd reports the card (it polls the ATR about every 400 ms).
@@ -96,6 +98,44 @@ h_stop_euicc() {
 }
 
 h_up() { h_pki; h_pcscd; h_euicc "$@"; }
+
+# Start the test SM-DP+ (or SM-DS) on 127.0.0.1:443 with certificates from
+# the test PKI: h_server NAME ROLE CURVE [TLS_ROLE] [extra args...]
+#   NAME      host name the LPA uses (mapped to 127.0.0.1 with --resolve)
+#   ROLE      smdp | smds;  CURVE  nist | brp (DPauth/DPpb or DSauth keys)
+#   TLS_ROLE  the TLS certificate: dptls (default), dptls_untrusted, dptls_wronghost, dptls_expired, dstls
+# Its status file is $H_TMP/NAME.status.json, its log $H_TMP/NAME.log.
+h_server() {
+    local name=$1 role=$2 curve=$3 tls=${4:-}; shift 3; [ $# -gt 0 ] && shift
+    local auth=dpauth
+    [ "$role" = smds ] && auth=dsauth
+    [ -n "$tls" ] || { tls=dptls; [ "$role" = smds ] && tls=dstls; }
+    local chain="$PKI_DIR/${tls}_chain_nist.pem"
+    [ -f "$chain" ] || chain="$PKI_DIR/${tls}_nist.pem"
+    local args=(--listen 127.0.0.1:443 --name "$name" --role "$role"
+        --tls-cert "$chain" --tls-key "$PKI_DIR/${tls}_nist.key"
+        --dpauth-cert "$PKI_DIR/${auth}_$curve.der" --dpauth-key "$PKI_DIR/${auth}_$curve.key"
+        --ci-cert "$PKI_DIR/ci_$curve.der" --orders "$ORDERS"
+        --status-file "$H_TMP/$name.status.json")
+    [ "$role" = smdp ] && args+=(--dppb-cert "$PKI_DIR/dppb_$curve.der" --dppb-key "$PKI_DIR/dppb_$curve.key")
+    "$SMDPP" "${args[@]}" "$@" >"$H_TMP/$name.log" 2>&1 &
+    local pid=$!
+    H_SERVER_PIDS="$H_SERVER_PIDS $pid"
+    for _ in $(seq 100); do
+        grep -q "listening on" "$H_TMP/$name.log" 2>/dev/null && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.05
+    done
+    cat "$H_TMP/$name.log" >&2
+    fail "test server $name did not start"
+}
+h_stop_servers() {
+    for p in $H_SERVER_PIDS; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+    H_SERVER_PIDS=""
+}
+# Field of an order in a server's status file: h_order NAME MATCHING_ID FIELD
+h_order() { jq -r --arg m "$2" ".orders[] | select(.matchingId == \$m) | .$3" "$H_TMP/$1.status.json"; }
+h_counter() { jq -r ".counters.$2" "$H_TMP/$1.status.json"; }
 
 # Run the CLI; stdout to $OUT, stderr to $ERR, exit status to $RC.
 run() {
