@@ -692,6 +692,36 @@ static void test_notifications_process(esimlpa_ctx *ctx, struct fake_card *fc)
     CHECK(http_ok());
 }
 
+/* SM-DS discovery: root SM-DS from the eUICC, no matchingId, events
+ * returned, the eUICC session closed with CancelSession(127), no ES9+
+ * cancel (ES11 has none). */
+static void test_discovery(esimlpa_ctx *ctx, struct fake_card *fc)
+{
+    http_reset();
+    fake_card_expect(fc, "BF3C 00", "BF3C ( 81 ( '" ADDR "' ) )");
+    card_start(fc);
+    fake_card_expect(fc, "BF38 ( " SS1 SIG1 PKID CERT1 " A0 ( A1 ( 80 ( 35290611 ) A1 ( ) ) ) )",
+                     AUTH_OK);
+    fake_card_expect(fc, CANCEL_REQ("7F"), CANCEL_OK("7F"));
+    http_init_auth();
+    http_expect("authenticateClient", 200,
+                "{" OK_HDR ",\"transactionId\":\"" TID_HEX "\",\"eventEntries\":["
+                "{\"eventId\":\"EV-1\",\"rspServerAddress\":\"smdp.example\"}]}");
+    struct esimlpa_event_list *ev = NULL;
+    int rc = esimlpa_discovery_run(ctx, &g_tr, NULL, NULL, &ev);
+    CHECK_INT(rc, 0);
+    if (rc)
+        fprintf(stderr, "  %s\n", esimlpa_ctx_last_error(ctx));
+    CHECK(ev && ev->count == 1);
+    if (ev && ev->count == 1) {
+        CHECK_STR(ev->items[0].event_id, "EV-1");
+        CHECK_STR(ev->items[0].rsp_server_address, "smdp.example");
+    }
+    esimlpa_event_list_free(ev);
+    CHECK(http_ok());
+    check_req_str(0, "smdpAddress", ADDR);
+}
+
 int main(void)
 {
     RUN(test_success);
@@ -711,6 +741,7 @@ int main(void)
     RUN(test_no_default_dp);
     RUN(test_default_dp);
     RUN(test_notifications_process);
+    RUN(test_discovery);
     http_reset();
     if (t_failures) {
         fprintf(stderr, "%d check(s) failed\n", t_failures);
