@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <NotificationConfigurationInformation.h>
 #include <NotificationMetadata.h>
 #include <OperatorId.h>
 
@@ -278,4 +279,29 @@ int esimlpa__es10_profile_id(esimlpa_ctx *ctx, const char *what,
     }
     return esimlpa__fail(ctx, ESIMLPA_EINVAL, "%s: unknown profile identifier kind %d",
                          what, (int)id->kind);
+}
+
+/* Longest notification address accepted from the card or a server. */
+#define CONFIG_ADDRESS_MAX 1024
+
+int esimlpa__es10_notification_configs(esimlpa_ctx *ctx, const char *what,
+                                       struct NotificationConfigurationInformation *const *items,
+                                       int count, struct esimlpa_profile_info *p)
+{
+    if (count <= 0)
+        return ESIMLPA_OK;
+    p->notification_configs = calloc((size_t)count, sizeof *p->notification_configs);
+    if (!p->notification_configs)
+        return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
+    for (int i = 0; i < count; i++) {
+        const NotificationConfigurationInformation_t *c = items[i];
+        struct esimlpa_notification_config *o = &p->notification_configs[i];
+        o->events = esimlpa__bits_get(&c->profileManagementOperation);
+        int rc = esimlpa__es10_string(ctx, what, "notificationAddress",
+                                      &c->notificationAddress, CONFIG_ADDRESS_MAX, &o->address);
+        if (rc != ESIMLPA_OK)
+            return rc;
+        p->n_notification_configs = (size_t)i + 1;
+    }
+    return ESIMLPA_OK;
 }

@@ -73,6 +73,18 @@ int esimlpa__tlv_header(const uint8_t *buf, size_t len, unsigned *tag,
 /* Copy an OCTET STRING / UTF8String into a new C string (at most @max
  * bytes); ESIMLPA_EDECODE naming @what/@field if too long or containing NUL,
  * ESIMLPA_ENOMEM. */
+struct NotificationConfigurationInformation;
+struct esimlpa_profile_info;
+/*
+ * Decode a notificationConfigurationInfo list (SGP.22
+ * NotificationConfigurationInformation, shared by ProfileInfo and
+ * StoreMetadataRequest) into p->notification_configs. Several event bits may
+ * share one entry (notes §9, CMLINK).
+ */
+int esimlpa__es10_notification_configs(esimlpa_ctx *ctx, const char *what,
+                                       struct NotificationConfigurationInformation *const *items,
+                                       int count, struct esimlpa_profile_info *p);
+
 int esimlpa__es10_string(esimlpa_ctx *ctx, const char *what, const char *field,
                          const OCTET_STRING_t *os, size_t max, char **out);
 

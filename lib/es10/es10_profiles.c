@@ -18,7 +18,6 @@
 #define SPN_MAX_BYTES (32 * 4)
 #define PROFILE_NAME_MAX_BYTES (64 * 4)
 #define ICON_MAX 1024
-#define CONFIG_ADDRESS_MAX 1024
 #define TAG_LIST_MAX 255
 
 static const struct esimlpa__result_map list_errors[] = {
@@ -123,30 +122,6 @@ static int build_request(esimlpa_ctx *ctx, const char *what,
     return esimlpa__es10_encode(ctx, what, &asn_DEF_ProfileInfoListRequest, &req, der, der_len);
 }
 
-static int decode_configs(esimlpa_ctx *ctx, const char *what, const ProfileInfo_t *in,
-                          struct esimlpa_profile_info *p)
-{
-    int n = in->notificationConfigurationInfo->list.count;
-    if (n <= 0)
-        return ESIMLPA_OK;
-    p->notification_configs = calloc((size_t)n, sizeof *p->notification_configs);
-    if (!p->notification_configs)
-        return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
-    for (int i = 0; i < n; i++) {
-        const NotificationConfigurationInformation_t *c =
-            in->notificationConfigurationInfo->list.array[i];
-        struct esimlpa_notification_config *o = &p->notification_configs[i];
-        /* Several event bits may share one entry (notes §9, CMLINK). */
-        o->events = esimlpa__bits_get(&c->profileManagementOperation);
-        int rc = esimlpa__es10_string(ctx, what, "notificationAddress",
-                                      &c->notificationAddress, CONFIG_ADDRESS_MAX, &o->address);
-        if (rc != ESIMLPA_OK)
-            return rc;
-        p->n_notification_configs = (size_t)i + 1;
-    }
-    return ESIMLPA_OK;
-}
-
 static int decode_profile(esimlpa_ctx *ctx, const char *what, const ProfileInfo_t *in,
                           struct esimlpa_profile_info *p)
 {
@@ -198,7 +173,9 @@ static int decode_profile(esimlpa_ctx *ctx, const char *what, const ProfileInfo_
         p->profile_class = (enum esimlpa_profile_class)*in->profileClass;
     }
     if (in->notificationConfigurationInfo &&
-        (rc = decode_configs(ctx, what, in, p)) != ESIMLPA_OK)
+        (rc = esimlpa__es10_notification_configs(
+             ctx, what, in->notificationConfigurationInfo->list.array,
+             in->notificationConfigurationInfo->list.count, p)) != ESIMLPA_OK)
         return rc;
     if (in->profileOwner) {
         if ((rc = esimlpa__es10_operator(ctx, what, in->profileOwner, &p->owner)) != ESIMLPA_OK)

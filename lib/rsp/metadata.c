@@ -17,7 +17,6 @@
 #define SPN_MAX_BYTES (32 * 4)
 #define PROFILE_NAME_MAX_BYTES (64 * 4)
 #define ICON_MAX 1024
-#define CONFIG_ADDRESS_MAX 1024
 
 void esimlpa__profile_info_clear(struct esimlpa_profile_info *p)
 {
@@ -31,29 +30,6 @@ void esimlpa__profile_info_clear(struct esimlpa_profile_info *p)
         free(p->notification_configs[i].address);
     free(p->notification_configs);
     memset(p, 0, sizeof *p);
-}
-
-static int decode_configs(esimlpa_ctx *ctx, const char *what, const StoreMetadataRequest_t *in,
-                          struct esimlpa_profile_info *p)
-{
-    int n = in->notificationConfigurationInfo->list.count;
-    if (n <= 0)
-        return ESIMLPA_OK;
-    p->notification_configs = calloc((size_t)n, sizeof *p->notification_configs);
-    if (!p->notification_configs)
-        return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
-    for (int i = 0; i < n; i++) {
-        const NotificationConfigurationInformation_t *c =
-            in->notificationConfigurationInfo->list.array[i];
-        struct esimlpa_notification_config *o = &p->notification_configs[i];
-        o->events = esimlpa__bits_get(&c->profileManagementOperation);
-        int rc = esimlpa__es10_string(ctx, what, "notificationAddress",
-                                      &c->notificationAddress, CONFIG_ADDRESS_MAX, &o->address);
-        if (rc != ESIMLPA_OK)
-            return rc;
-        p->n_notification_configs = (size_t)i + 1;
-    }
-    return ESIMLPA_OK;
 }
 
 static int decode(esimlpa_ctx *ctx, const char *what, const StoreMetadataRequest_t *in,
@@ -89,7 +65,9 @@ static int decode(esimlpa_ctx *ctx, const char *what, const StoreMetadataRequest
                                  *in->profileClass);
         p->profile_class = (enum esimlpa_profile_class)*in->profileClass;
     }
-    if (in->notificationConfigurationInfo && (rc = decode_configs(ctx, what, in, p)) != ESIMLPA_OK)
+    if (in->notificationConfigurationInfo && (rc = esimlpa__es10_notification_configs(
+             ctx, what, in->notificationConfigurationInfo->list.array,
+             in->notificationConfigurationInfo->list.count, p)) != ESIMLPA_OK)
         return rc;
     if (in->profileOwner) {
         if ((rc = esimlpa__es10_operator(ctx, what, in->profileOwner, &p->owner)) != ESIMLPA_OK)
