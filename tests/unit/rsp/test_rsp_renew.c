@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: MIT */
+/* esimlpa_renew_run end to end in one process: the soft eUICC (tests/sim)
+ * behind a real context, the test SM-DP+ (tests/smdpp) over verified HTTPS.
+ * Each case starts from a fresh eUICC seeded with the default state
+ * (89049032000000000013 enabled, notifications for disable/delete go to the
+ * test SM-DP+): renewal with and without deleting the old profile, enabling
+ * refused by PPR1 on the old profile (old stays enabled), a failing download
+ * (nothing changes), notification delivery failing (renewal succeeds, the
+ * notifications stay pending), and an unknown old profile. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <esimlpa/download.h>
+#include <esimlpa/esimlpa.h>
+#include <esimlpa/http.h>
+
+#include "test_client.h"
+#include "softeuicc.h"
+#include "softeuicc_transport.h"
+
+#define OLD_ICCID "89049032000000000013"
+#define SM "testsmdpplus1.example.com"
+
+/* Adds the ephemeral port to every URL (the SM-DP+ is named without one),
+ * and fails handleNotification on request. */
+struct wrap {
+    struct esimlpa_http_transport pub;
+    struct esimlpa_http_transport *inner;
+    const char *host;
+    unsigned port;
+    int fail_notifications;
+    unsigned notification_posts;
+};
+
+static int wrap_post(void *user, const char *url, const char *const *headers,
+                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
+{
+    struct wrap *w = user;
+    if (strstr(url, "/handleNotification")) {
+        w->notification_posts++;
+        if (w->fail_notifications)
+            return ESIMLPA_EHTTP_CONNECT;
+    }
+    char u[1024];
+    size_t hl = strlen(w->host);
+    if (strncmp(url, "https://", 8) == 0 && strncmp(url + 8, w->host, hl) == 0 &&
+        url[8 + hl] == '/')
+        snprintf(u, sizeof u, "https://%s:%u%s", w->host, w->port, url + 8 + hl);
+    else
+        snprintf(u, sizeof u, "%s", url);
+    return w->inner->post(w->inner->user, u, headers, body, body_len, resp);
+}
+
+static struct tc t;
+static const char *g_seed;
+static char g_dir[] = "/tmp/rsp-renew-XXXXXX";
+static int g_case;
+
+struct card {
+    struct softeuicc *se;
+    esimlpa_ctx *ctx;
+    char state[128];
+};
+
+/* A fresh soft eUICC from the seed; ppr1_on_old: PPR1 on the enabled profile. */
+static void card_new(struct card *c, int ppr1_on_old)
+{
+    FILE *f = fopen(g_seed, "r");
+    REQUIRE(f);
+    static char seed[1 << 16];
+    size_t n = fread(seed, 1, sizeof seed - 1, f);
+    fclose(f);
+    seed[n] = '\0';
+    cJSON *sj = cJSON_Parse(seed);
+    REQUIRE(sj);
+    if (ppr1_on_old) {
+        cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItem(sj, "profiles"), 0);
+        REQUIRE(p0 && !strcmp(cJSON_GetObjectItem(p0, "iccid")->valuestring, OLD_ICCID));
+        int bits[] = { 1 };
+        cJSON_DeleteItemFromObject(p0, "ppr_bits");
+        cJSON_AddItemToObject(p0, "ppr_bits", cJSON_CreateIntArray(bits, 1));
+    }
+    snprintf(c->state, sizeof c->state, "%s/state%d.json", g_dir, ++g_case);
+    char *text = cJSON_Print(sj);
+    f = fopen(c->state, "w");
+    REQUIRE(f && text);
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    cJSON_Delete(sj);
+    char key[512], cert[512], eum[512], ci[512], err[256] = "";
+    snprintf(key, sizeof key, "%s", tc_path(&t, "euicc_nist.key"));
+    snprintf(cert, sizeof cert, "%s", tc_path(&t, "euicc_nist.der"));
+    snprintf(eum, sizeof eum, "%s", tc_path(&t, "eum_nist.pem"));
+    snprintf(ci, sizeof ci, "%s", tc_path(&t, "ci_nist.der"));
+    struct softeuicc_options so = {
+        .version = SOFTEUICC_OPTIONS_VERSION, .state_path = c->state,
+        .euicc_key_path = key, .euicc_cert_path = cert, .eum_cert_path = eum,
+        .ci_cert_path = ci, .err = err, .err_len = sizeof err,
+    };
+    if (softeuicc_open(&so, &c->se) != 0) {
+        fprintf(stderr, "softeuicc_open: %s\n", err);
+        exit(1);
+    }
+    struct esimlpa_ctx_options co;
+    memset(&co, 0, sizeof co);
+    co.version = ESIMLPA_CTX_OPTIONS_VERSION;
+    co.transport = softeuicc_transport(c->se);
+    c->ctx = NULL;
+    REQUIRE(esimlpa_ctx_new(&co, &c->ctx) == 0 && esimlpa_ctx_open(c->ctx) == 0);
+}
+
+static void card_free(struct card *c)
+{
+    esimlpa_ctx_free(c->ctx);
+    softeuicc_close(c->se);
+    unlink(c->state);
+}
+
+/* State of a profile: 1 enabled, 0 disabled, -1 not on the card. */
+static int state_of(esimlpa_ctx *ctx, const char *iccid)
+{
+    struct esimlpa_profile_list *pl = NULL;
+    REQUIRE(esimlpa_profiles_list(ctx, NULL, &pl) == 0);
+    int st = -1;
+    for (size_t i = 0; i < pl->count; i++)
+        if (!strcmp(pl->profiles[i].iccid, iccid))
+            st = pl->profiles[i].state == ESIMLPA_PROFILE_ENABLED;
+    esimlpa_profile_list_free(pl);
+    return st;
+}
+
+static size_t count_profiles(esimlpa_ctx *ctx)
+{
+    struct esimlpa_profile_list *pl = NULL;
+    REQUIRE(esimlpa_profiles_list(ctx, NULL, &pl) == 0);
+    size_t n = pl->count;
+    esimlpa_profile_list_free(pl);
+    return n;
+}
+
+static size_t pending(esimlpa_ctx *ctx, unsigned events)
+{
+    struct esimlpa_notification_list *nl = NULL;
+    REQUIRE(esimlpa_notifications_list(ctx, events, &nl) == 0);
+    size_t n = nl->count;
+    esimlpa_notification_list_free(nl);
+    return n;
+}
+
+static int order_is(const char *mid, const char *want)
+{
+    char st[64];
+    return smdpp_order_state(t.srv, mid, st, sizeof st) == 0 && !strcmp(st, want);
+}
+
+static int renew(struct card *c, struct wrap *w, const char *mid, const char *cc, int delete_old,
+                 struct esimlpa_renew_result *r)
+{
+    char ac[128];
+    snprintf(ac, sizeof ac, "LPA:1$" SM "$%s", mid);
+    struct esimlpa_download_options d;
+    memset(&d, 0, sizeof d);
+    d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
+    d.activation_code = ac;
+    d.confirmation_code = cc;
+    d.http = &w->pub;
+    struct esimlpa_renew_options o;
+    memset(&o, 0, sizeof o);
+    o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
+    o.download = &d;
+    o.delete_old = delete_old;
+    int rc = esimlpa_renew_run(c->ctx, &o, r);
+    printf("renew %s%s: %s %s\n", mid, delete_old ? " --delete-old" : "", esimlpa_error_name(rc),
+           esimlpa_ctx_last_error(c->ctx));
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    REQUIRE(argc == 4);   /* gen-rsp-pki.sh, profiles dir, soft eUICC seed */
+    char cfg[512], ca[512];
+    tc_pki(&t, argv[1]);
+    snprintf(cfg, sizeof cfg, "%s/orders.json", argv[2]);
+    tc_start(&t, SMDPP_ROLE_SMDP, cfg, NULL);
+    g_seed = argv[3];
+    REQUIRE(mkdtemp(g_dir));
+    snprintf(ca, sizeof ca, "%s", tc_path(&t, "ci_nist.pem"));
+
+    char res[128];
+    snprintf(res, sizeof res, "%s:%u:127.0.0.1", t.host, t.port);
+    const char *resolve[] = { res, NULL };
+    struct esimlpa_curl_options ho;
+    memset(&ho, 0, sizeof ho);
+    ho.version = ESIMLPA_CURL_OPTIONS_VERSION;
+    ho.ca_file = ca;
+    ho.resolve = resolve;
+    struct esimlpa_http_transport *curl = NULL;
+    REQUIRE(esimlpa_curl_transport_new(&ho, &curl) == 0);
+    struct wrap w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, wrap_post, NULL }, curl,
+                      t.host, t.port, 0, 0 };
+    w.pub.user = &w;
+    struct esimlpa_renew_result r;
+    struct card c;
+
+    /* 1. Renewal keeping the old profile: new enabled, old disabled and
+     *    still there; install, disable and enable notifications delivered. */
+    card_new(&c, 0);
+    size_t n0 = count_profiles(c.ctx);
+    int rc = renew(&c, &w, "TEST-8K", NULL, 0, &r);
+    CHECK(rc == 0);
+    CHECK(!strcmp(r.old_iccid, OLD_ICCID));
+    CHECK(r.new_iccid[0] && strcmp(r.new_iccid, OLD_ICCID) != 0);
+    CHECK(r.enabled == 1 && r.old_deleted == 0 && r.old_reenabled == 0);
+    CHECK(state_of(c.ctx, r.new_iccid) == 1);
+    CHECK(state_of(c.ctx, OLD_ICCID) == 0);
+    CHECK(count_profiles(c.ctx) == n0 + 1);
+    CHECK(r.notifications_delivered == 3 && r.notifications_failed == 0);
+    CHECK(r.notification_error == 0 && r.notification_detail[0] == '\0');
+    CHECK(pending(c.ctx, 0) == 0);
+    CHECK(order_is("TEST-8K", "installed"));
+    CHECK(esimlpa_ctx_last_error(c.ctx)[0] == '\0');
+    card_free(&c);
+
+    /* 2. Renewal deleting the old profile: it is gone, and its delete
+     *    notification was delivered with the others. */
+    card_new(&c, 0);
+    n0 = count_profiles(c.ctx);
+    unsigned posts = w.notification_posts;
+    rc = renew(&c, &w, "TEST-100K", NULL, 1, &r);
+    CHECK(rc == 0);
+    CHECK(r.enabled == 1 && r.old_deleted == 1);
+    CHECK(!strcmp(r.old_iccid, OLD_ICCID));
+    CHECK(state_of(c.ctx, r.new_iccid) == 1);
+    CHECK(state_of(c.ctx, OLD_ICCID) == -1);
+    CHECK(count_profiles(c.ctx) == n0);
+    /* install + enable (new profile), disable + delete (old profile) */
+    CHECK(r.notifications_delivered == 4 && r.notifications_failed == 0);
+    CHECK(w.notification_posts - posts == 4);
+    CHECK(pending(c.ctx, 0) == 0);
+    CHECK(order_is("TEST-100K", "installed"));
+    card_free(&c);
+
+    /* 3. Enabling refused: the old profile has PPR1 (disabling not allowed),
+     *    so EnableProfile answers disallowedByPolicy. The old one stays
+     *    enabled, the new one stays installed, nothing is deleted even with
+     *    delete_old, the install notification still reaches the SM-DP+. */
+    card_new(&c, 1);
+    rc = renew(&c, &w, "TEST-CC", "12345678", 1, &r);
+    CHECK(rc == ESIMLPA_EDISALLOWED_BY_POLICY);
+    const char *e = esimlpa_ctx_last_error(c.ctx);
+    CHECK(strstr(e, "renew: new profile ") != NULL);
+    CHECK(strstr(e, "installed but enabling it failed (") != NULL);
+    CHECK(strstr(e, "disallowedByPolicy") != NULL);
+    CHECK(strstr(e, "the old profile " OLD_ICCID " stays enabled") != NULL);
+    CHECK(r.new_iccid[0] && strstr(e, r.new_iccid) != NULL);
+    CHECK(r.enabled == 0 && r.old_deleted == 0 && r.old_reenabled == 0);
+    CHECK(state_of(c.ctx, OLD_ICCID) == 1);
+    CHECK(state_of(c.ctx, r.new_iccid) == 0);
+    CHECK(r.notifications_delivered == 1 && pending(c.ctx, 0) == 0);
+    CHECK(order_is("TEST-CC", "installed"));
+    card_free(&c);
+
+    /* 4. The download fails (unknown matching ID): nothing changes. */
+    card_new(&c, 0);
+    n0 = count_profiles(c.ctx);
+    posts = w.notification_posts;
+    rc = renew(&c, &w, "TEST-NO-SUCH-ORDER", NULL, 1, &r);
+    CHECK(rc == ESIMLPA_EES9_FAILED);
+    CHECK(strstr(esimlpa_ctx_last_error(c.ctx), "renew: download failed, nothing changed") != NULL);
+    CHECK(r.new_iccid[0] == '\0' && r.enabled == 0 && r.old_deleted == 0);
+    CHECK(count_profiles(c.ctx) == n0);
+    CHECK(state_of(c.ctx, OLD_ICCID) == 1);
+    CHECK(pending(c.ctx, 0) == 0);
+    CHECK(w.notification_posts == posts);
+    CHECK(smdpp_session_count(t.srv) == 0);
+    card_free(&c);
+
+    /* 5. Notification delivery failing: the renewal succeeds, every
+     *    notification stays pending and is reported. */
+    card_new(&c, 0);
+    w.fail_notifications = 1;
+    rc = renew(&c, &w, "TEST-EID", NULL, 1, &r);
+    w.fail_notifications = 0;
+    CHECK(rc == 0);
+    CHECK(r.enabled == 1 && r.old_deleted == 1);
+    CHECK(state_of(c.ctx, r.new_iccid) == 1 && state_of(c.ctx, OLD_ICCID) == -1);
+    CHECK(r.notifications_delivered == 0 && r.notifications_failed == 4);
+    CHECK(r.notification_error == ESIMLPA_EHTTP_CONNECT);
+    CHECK(r.notification_detail[0] != '\0');
+    CHECK(pending(c.ctx, 0) == 4);
+    CHECK(pending(c.ctx, ESIMLPA_EVENT_INSTALL) == 1);
+    CHECK(pending(c.ctx, ESIMLPA_EVENT_DELETE) == 1);
+    CHECK(esimlpa_ctx_last_error(c.ctx)[0] == '\0');
+    /* ... and a later process delivers them. */
+    size_t ok = 0, bad = 0;
+    CHECK(esimlpa_notifications_process(c.ctx, &w.pub, -1, &ok, &bad) == 0 && ok == 4 && bad == 0);
+    CHECK(order_is("TEST-EID", "installed"));
+    card_free(&c);
+
+    /* 6. Bad input: an old profile that is not there fails before the download;
+     *    no options; no HTTP transport. */
+    card_new(&c, 0);
+    n0 = count_profiles(c.ctx);
+    struct esimlpa_profile_id missing;
+    REQUIRE(esimlpa_profile_id_parse("8900000000000000099", &missing) == 0);
+    struct esimlpa_download_options d;
+    memset(&d, 0, sizeof d);
+    d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
+    d.activation_code = "LPA:1$" SM "$TEST-30K-PPK";
+    d.http = &w.pub;
+    struct esimlpa_renew_options o;
+    memset(&o, 0, sizeof o);
+    o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
+    o.download = &d;
+    o.old_profile = &missing;
+    CHECK(esimlpa_renew_run(c.ctx, &o, &r) == ESIMLPA_EICCID_OR_AID_NOT_FOUND);
+    CHECK(strstr(esimlpa_ctx_last_error(c.ctx), "8900000000000000099") != NULL);
+    CHECK(order_is("TEST-30K-PPK", "available"));
+    CHECK(esimlpa_renew_run(c.ctx, NULL, &r) == ESIMLPA_EINVAL);
+    d.http = NULL;
+    o.old_profile = NULL;
+    CHECK(esimlpa_renew_run(c.ctx, &o, NULL) == ESIMLPA_EINVAL);
+    CHECK(esimlpa_renew_run(NULL, &o, NULL) == ESIMLPA_EINVAL);
+    CHECK(count_profiles(c.ctx) == n0);
+    card_free(&c);
+
+    esimlpa_curl_transport_free(curl);
+    rmdir(g_dir);
+    tc_stop(&t);
+    if (tc_failures) {
+        fprintf(stderr, "%d check(s) failed\n", tc_failures);
+        return 1;
+    }
+    printf("ok\n");
+    return 0;
+}
