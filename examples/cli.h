@@ -54,6 +54,7 @@ extern const struct cli_command cli_profile_commands[];
 extern const struct cli_command cli_notification_commands[];
 extern const struct cli_command cli_reader_commands[];
 extern const struct cli_command cli_rsp_commands[];   /* profile download/discovery, notification process */
+extern const struct cli_command cli_renew_commands[]; /* profile renew */
 
 /* Open the PC/SC transport and the library context (ISD-R selected).
  * On failure the error is reported and an exit status returned. */

@@ -39,7 +39,7 @@ static const char exit_help[] =
 
 static const struct cli_command *const groups[] = {
     cli_chip_commands, cli_profile_commands, cli_notification_commands, cli_reader_commands,
-    cli_rsp_commands,
+    cli_rsp_commands, cli_renew_commands,
 };
 #define N_GROUPS (sizeof groups / sizeof groups[0])
 
