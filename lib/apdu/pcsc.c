@@ -331,6 +331,10 @@ static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
             rc = ESIMLPA_ECARDREMOVED;
         return rc;
     }
+    /* vpcd (and some readers) answer a card pulled mid-command with success and
+     * no bytes: report that as the removal it is, not as a malformed answer. */
+    if (rlen < 2 && card_was_removed(t))
+        return ESIMLPA_ECARDREMOVED;
     *resp_len = rlen;
     return ESIMLPA_OK;
 }

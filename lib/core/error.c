@@ -27,7 +27,7 @@ static const struct error_entry errors[] = {
     E(ESIMLPA_ENOREADER, "no card reader found"),
     E(ESIMLPA_ENOCARD, "no card in the reader"),
     E(ESIMLPA_ECARDREMOVED, "card removed or reset"),
-    E(ESIMLPA_ETIMEOUT, "card did not answer in time"),
+    E(ESIMLPA_ETIMEOUT, "no answer in time (card, modem or server)"),
     E(ESIMLPA_EBUSY, "reader in use by another process"),
     E(ESIMLPA_ENOSERVICE, "PC/SC service not running"),
 

@@ -144,3 +144,25 @@ run() {
     return 0
 }
 expect_rc() { [ "$RC" = "$1" ] || fail "esimlpa $2: exit $RC, expected $1 (stderr: $ERR)"; }
+
+# Like h_euicc, but waits for the card with `notification list` (ListNotification
+# only), so --fault-es10 knobs on the download flow's ES10 calls are not used up
+# by the wait: h_euicc_faults STATE [FAULT_SPEC...]
+h_euicc_faults() {
+    local state=$1; shift
+    local fa=()
+    for f in "$@"; do fa+=(--fault-es10 "$f"); done
+    [ -f "$state" ] || cp "$SEED" "$state"
+    "$SOFT_EUICC" --state "$state" \
+        --euicc-key "$PKI_DIR/euicc_${EUICC_CURVE:-nist}.key" --euicc-cert "$PKI_DIR/euicc_${EUICC_CURVE:-nist}.der" \
+        --eum-cert "$PKI_DIR/eum_${EUICC_CURVE:-nist}.der" --ci-cert "$PKI_DIR/ci_${EUICC_CURVE:-nist}.der" \
+        --vpcd "127.0.0.1:$READER_PORT" "${fa[@]}" ${EUICC_ARGS:-} >"$H_TMP/euicc.log" 2>&1 &
+    H_EUICC_PID=$!
+    for _ in $(seq 60); do
+        if "$CLI" notification list >/dev/null 2>&1; then return 0; fi
+        kill -0 "$H_EUICC_PID" 2>/dev/null || { cat "$H_TMP/euicc.log" >&2; fail "soft eUICC exited"; }
+        sleep 0.1
+    done
+    cat "$H_TMP/euicc.log" >&2
+    fail "the soft eUICC did not appear in pcscd"
+}

@@ -2,6 +2,7 @@
 #include "es10_dispatch.h"
 
 #include "es10_bpp.h"
+#include "es10_faults.h"
 #include "es10_handlers.h"
 #include "softeuicc_internal.h"
 
@@ -39,6 +40,10 @@ static unsigned load_bpp(struct softeuicc *se, const uint8_t *req, size_t len, s
     if (len >= 2 && req[0] == 0xBF && req[1] == 0x36)
         se->bpp_commands = 0;
     se->bpp_commands++;
+    int hit;
+    unsigned fsw = se_es10_fault(se, 0xBF36, se->bpp_commands, out, &hit);
+    if (hit)
+        return fsw;
     if (se->fail_at_segment && se->bpp_commands == se->fail_at_segment) {
         se_log(se, "LoadBPP command %u: injected fault (%s)", se->bpp_commands,
                se->fail_sw ? "status word" : "garbage data");
@@ -67,6 +72,10 @@ unsigned es10_dispatch(struct softeuicc *se, const uint8_t *req, size_t len, str
         se_log(se, "ES10: malformed request TLV (%zu bytes)", len);
         return 0x6A80;
     }
+    int hit;
+    unsigned fsw = se_es10_fault(se, tag, 0, out, &hit);
+    if (hit)
+        return fsw;
     for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++) {
         if (handlers[i].tag != tag)
             continue;

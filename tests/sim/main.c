@@ -23,7 +23,7 @@ static void usage(FILE *f)
     fputs("usage: esimlpa-soft-euicc --state FILE [--seed FILE] --euicc-key PEM\n"
           "           --euicc-cert FILE --eum-cert FILE [--ci-cert FILE]\n"
           "           [--vpcd HOST:PORT] [--apdu-delay-ms N] [--t0-get-response]\n"
-          "           [--fail-at N[:SW|:garbage]] [--verbose] [--once]\n"
+          "           [--fail-at N[:SW|:garbage]] [--fault-es10 SPEC]... [--verbose] [--once]\n"
           "\n"
           "  --state FILE        card state (JSON), rewritten after every change\n"
           "  --seed FILE         copied to --state first if that file does not exist\n"
@@ -37,6 +37,9 @@ static void usage(FILE *f)
           "  --fail-at N[:SW]    fault for tests: answer the N-th LoadBoundProfilePackage\n"
           "                      command of each load (1 = BF36) with status word SW\n"
           "                      (hex, default 6F00) or, with :garbage, DEADBEEF + 9000\n"
+          "  --fault-es10 SPEC   fault for tests: TAG[/N]:sw=XXXX|garbage|remove[:count=C]\n"
+          "                      on ES10 request TAG (hex; BF36/N = N-th LoadBPP command);\n"
+          "                      remove = the card disappears (connection closed, exit 0)\n"
           "  --verbose           log APDUs and ES10 calls to stderr\n"
           "  --once              serve one vpcd connection, then exit\n"
           "Exit status: 0 clean stop, 1 runtime error, 2 bad arguments or state/identity.\n",
@@ -56,6 +59,7 @@ int main(int argc, char **argv)
         { "apdu-delay-ms", required_argument, NULL, 'd' },
         { "t0-get-response", no_argument, NULL, 't' },
         { "fail-at", required_argument, NULL, 'F' },
+        { "fault-es10", required_argument, NULL, 'X' },
         { "verbose", no_argument, NULL, 'V' },
         { "once", no_argument, NULL, '1' },
         { "help", no_argument, NULL, 'h' },
@@ -66,6 +70,8 @@ int main(int argc, char **argv)
                                    .err_len = sizeof(err) };
     struct vpcd_options vo = { .host = "127.0.0.1", .port = "35963" };
     char hostbuf[256];
+    const char *es10_faults[8];
+    size_t n_es10_faults = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -78,6 +84,13 @@ int main(int argc, char **argv)
         case 't': o.t0_get_response = 1; break;
         case 'V': o.verbose = vo.verbose = 1; break;
         case '1': vo.once = 1; break;
+        case 'X':
+            if (n_es10_faults == sizeof(es10_faults) / sizeof(es10_faults[0])) {
+                fprintf(stderr, "esimlpa-soft-euicc: at most 8 --fault-es10\n");
+                return 2;
+            }
+            es10_faults[n_es10_faults++] = optarg;
+            break;
         case 'd': {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -139,6 +152,13 @@ int main(int argc, char **argv)
     if (softeuicc_open(&o, &se)) {
         fprintf(stderr, "esimlpa-soft-euicc: %s\n", err);
         return 2;
+    }
+    for (size_t i = 0; i < n_es10_faults; i++) {
+        if (softeuicc_add_es10_fault(se, es10_faults[i], err, sizeof(err))) {
+            fprintf(stderr, "esimlpa-soft-euicc: %s\n", err);
+            softeuicc_close(se);
+            return 2;
+        }
     }
     struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART: reads end */
     sigemptyset(&sa.sa_mask);

@@ -47,6 +47,12 @@ const uint8_t *softeuicc_atr(size_t *len);
 void softeuicc_process_apdu(struct softeuicc *se, const uint8_t *cmd, size_t cmd_len,
                             uint8_t *resp, size_t *resp_len);
 
+/* Add a --fault-es10 knob "TAG[/N]:sw=XXXX|garbage|remove[:count=C]" (es10_faults.c).
+ * Returns 0, or -1 with a message in err. */
+int softeuicc_add_es10_fault(struct softeuicc *se, const char *spec, char *err, size_t errlen);
+/* 1 once a "remove" fault fired: the caller drops the connection, sends nothing. */
+int softeuicc_removed(const struct softeuicc *se);
+
 /* Number of ES10 state save failures so far (0 in a healthy run). */
 unsigned softeuicc_save_failures(const struct softeuicc *se);
 

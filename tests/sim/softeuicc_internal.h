@@ -54,6 +54,13 @@ struct se_transport {
     int connected;
 };
 
+/* One --fault-es10 knob (es10_faults.c). */
+#define SE_MAX_ES10_FAULTS 8
+enum { SE_FAULT_SW = 1, SE_FAULT_GARBAGE, SE_FAULT_REMOVE };
+struct se_es10_fault {
+    unsigned tag, segment, kind, sw, count, used;
+};
+
 struct softeuicc {
     char *state_path;
     int verbose;
@@ -67,6 +74,9 @@ struct softeuicc {
     unsigned fail_at_segment;          /* fault knob, see softeuicc_options */
     unsigned bpp_commands;             /* LoadBPP commands since the last BF36 (fault knob) */
     unsigned fail_sw;
+    struct se_es10_fault es10_faults[SE_MAX_ES10_FAULTS];
+    size_t n_es10_faults;
+    int removed;                       /* a "remove" fault fired: the card is gone */
 };
 
 /* Persist the state after a change; logs and counts failures. */

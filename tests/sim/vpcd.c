@@ -117,6 +117,8 @@ static void serve_connection(struct softeuicc *se, int fd, const struct vpcd_opt
         }
         size_t rlen = 0;
         softeuicc_process_apdu(se, buf, n, resp, &rlen);
+        if (softeuicc_removed(se))
+            return;              /* --fault-es10 ...:remove: the card is gone */
         if (o->apdu_delay_ms > 0)
             sleep_ms(o->apdu_delay_ms);
         if (send_frame(fd, resp, rlen))
@@ -150,6 +152,10 @@ int vpcd_serve(struct softeuicc *se, const struct vpcd_options *o,
         serve_connection(se, fd, o, stop);
         close(fd);
         softeuicc_reset(se);
+        if (softeuicc_removed(se)) {
+            fprintf(stderr, "soft-euicc: card removed (fault knob)\n");
+            return 0;
+        }
         if (o->verbose && !*stop)
             fprintf(stderr, "soft-euicc: vpcd closed the connection\n");
         if (o->once)
