@@ -82,6 +82,36 @@ void esimlpa_pcsc_readers_free(char **names);
 /** Name of the reader the transport connected to, or NULL before connect. */
 const char *esimlpa_pcsc_transport_reader(const struct esimlpa_apdu_transport *t);
 
+
+/** Options of the built-in AT-modem backend (3GPP TS 27.007 AT+CCHO/CGLA/CCHC,
+ * AT+CSIM as a fallback for modems that lack logical-channel commands). */
+struct esimlpa_at_options {
+    unsigned version;          /**< set to ESIMLPA_AT_OPTIONS_VERSION */
+    const char *device;        /**< serial device, e.g. "/dev/ttyUSB2" (required) */
+    unsigned baud;             /**< line speed in bit/s (9600 .. 4000000); 0 = 115200 */
+    unsigned timeout_ms;       /**< time one command may take; 0 = 10000 */
+    unsigned probe_timeout_ms; /**< time for ATE0 and the =? test commands; 0 = 2000 */
+    int force_csim;            /**< 1: never use AT+CCHO/CGLA, only AT+CSIM */
+};
+#define ESIMLPA_AT_OPTIONS_VERSION 1
+
+/**
+ * Create the AT-modem transport. Nothing is opened until connect. Its
+ * open_logical_channel uses AT+CCHO; when the modem refuses it, it returns
+ * ESIMLPA_EUNSUPPORTED and the library opens the channel with MANAGE CHANNEL
+ * and SELECT through AT+CSIM.
+ * @param out receives the transport; free it with esimlpa_at_transport_free().
+ */
+int esimlpa_at_transport_new(const struct esimlpa_at_options *opts,
+                             struct esimlpa_apdu_transport **out);
+void esimlpa_at_transport_free(struct esimlpa_apdu_transport *t);
+
+/** Detail of the last AT transport failure ("AT+CGLA: +CME ERROR: 4"), "" if none. */
+const char *esimlpa_at_transport_last_error(const struct esimlpa_apdu_transport *t);
+
+/** 1 when the transport exchanges APDUs through AT+CSIM (fallback), 0 with AT+CGLA. */
+int esimlpa_at_transport_uses_csim(const struct esimlpa_apdu_transport *t);
+
 #ifdef __cplusplus
 }
 #endif

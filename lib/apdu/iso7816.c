@@ -397,9 +397,12 @@ int esimlpa__apdu_open(esimlpa_ctx *ctx)
     }
 
     uint8_t ch = 0;
-    if (tr->open_logical_channel) {
-        /* The transport opens the channel and selects the ISD-R itself (AT+CCHO, QMI). */
-        rc = tr->open_logical_channel(tr->user, isdr_aid, sizeof isdr_aid, &ch);
+    /* The transport opens the channel and selects the ISD-R itself (AT+CCHO, QMI);
+     * ESIMLPA_EUNSUPPORTED from it (a modem without AT+CCHO) means: do it here. */
+    rc = tr->open_logical_channel
+             ? tr->open_logical_channel(tr->user, isdr_aid, sizeof isdr_aid, &ch)
+             : ESIMLPA_EUNSUPPORTED;
+    if (rc != ESIMLPA_EUNSUPPORTED) {
         if (rc != ESIMLPA_OK) {
             if (rc > 0)
                 rc = ESIMLPA_ETRANSPORT;
