@@ -86,6 +86,17 @@ static void trace(esimlpa_ctx *ctx, char dir, const uint8_t *p, size_t n)
 {
     if (!ctx->trace_apdu || !ctx->log || ctx->log_level < ESIMLPA_LOG_TRACE)
         return;
+    if (ctx->trace_redact) {
+        /* Command: CLA INS P1 P2 Lc; response: the status word only. */
+        size_t keep = dir == '>' ? (n < 5 ? n : 5) : (n < 2 ? n : 2);
+        char head[11];
+        if (esimlpa__hex_encode(dir == '>' ? p : p + n - keep, keep, head, sizeof head) !=
+            ESIMLPA_OK)
+            return;
+        esimlpa__log(ctx, ESIMLPA_LOG_TRACE, "%c %s <%zu bytes redacted: %s>", dir, head,
+                     n - keep, ctx->trace_redact);
+        return;
+    }
     char hex[2 * CMD_MAX + 1];
     if (esimlpa__hex_encode(p, n, hex, sizeof hex) != ESIMLPA_OK)
         return;

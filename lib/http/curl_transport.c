@@ -33,6 +33,7 @@ struct rx_state {
     size_t len, cap;
     char *admin_protocol;
     int too_big;
+    size_t content_length;   /* announced by the server; 0 if not (yet) known */
 };
 
 struct curl_transport {
@@ -80,7 +81,10 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
         return 0;   /* abort: CURLE_WRITE_ERROR */
     }
     if (rx->len + n + 1 > rx->cap) {
-        size_t cap = rx->cap ? rx->cap : 4096;
+        /* Sized once from Content-Length when announced (a bound profile
+         * package is the largest body: no doubling overshoot), else doubling. */
+        size_t cap = rx->cap ? rx->cap
+                   : rx->content_length >= rx->len + n ? rx->content_length + 1 : 4096;
         while (cap < rx->len + n + 1)
             cap *= 2;
         uint8_t *nb = realloc(rx->buf, cap);
@@ -121,6 +125,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
         /* A new response (e.g. after 100 Continue): forget the previous headers. */
         free(rx->admin_protocol);
         rx->admin_protocol = NULL;
+        rx->content_length = 0;
     } else if ((v = header_value(data, n, "X-Admin-Protocol", &vlen)) != NULL) {
         char *copy = malloc(vlen + 1);
         if (!copy)
@@ -141,6 +146,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
             rx->too_big = 1;
             return 0;
         }
+        rx->content_length = (size_t)cl;
     }
     return n;
 }

@@ -58,14 +58,15 @@ static void http_meter_reset(void *user)
 
 struct op_spec {
     const char *name;
-    unsigned expected[4];   /* ES10 request tags needed once each (0-terminated) */
+    unsigned expected[5];   /* ES10 request tags needed once each (0-terminated) */
     int per_notification;   /* + one RemoveNotificationFromList (BF30) per notification */
 };
 
 static const struct op_spec ops[] = {
     /* GetEUICCChallenge, GetEUICCInfo1, AuthenticateServer, PrepareDownload;
-     * LoadBoundProfilePackage per BPP segment; RemoveNotificationFromList */
-    { "download", { 0xBF2E, 0xBF20, 0xBF38, 0xBF21 }, 1 },
+     * GetRAT only when the profile carries PPRs (§2.9.2.2); LoadBoundProfilePackage per
+     * BPP segment; RemoveNotificationFromList */
+    { "download", { 0xBF2E, 0xBF20, 0xBF38, 0xBF43, 0xBF21 }, 1 },
     { "info", { 0xBF3E, 0xBF22, 0xBF3C, 0 }, 0 },            /* GetEID, EUICCInfo2, addresses */
     { "list", { 0xBF2D, 0, 0, 0 }, 0 },                       /* GetProfilesInfo */
     { "enable", { 0xBF31, 0, 0, 0 }, 0 },
@@ -91,7 +92,7 @@ struct result {
  * of the ProfileInstallationResult. Anything else is listed as extra. */
 static void compute_minimum(const struct apdu_meter *m, struct result *r)
 {
-    int used[4] = { 0 };
+    int used[5] = { 0 };
     size_t bf30 = 0;
     r->apdus_min = 3;
     r->extra = cJSON_CreateArray();
@@ -115,7 +116,7 @@ static void compute_minimum(const struct apdu_meter *m, struct result *r)
         cJSON_AddNumberToObject(o, "min", min);
         cJSON_AddItemToArray(r->commands, o);
         int needed = 0;
-        for (int k = 0; k < 4 && r->spec->expected[k]; k++)
+        for (int k = 0; k < 5 && r->spec->expected[k]; k++)
             if (r->spec->expected[k] == c->tag && !used[k]) {
                 used[k] = 1;
                 needed = 1;
