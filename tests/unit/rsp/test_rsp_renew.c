@@ -61,7 +61,38 @@ struct card {
     struct softeuicc *se;
     esimlpa_ctx *ctx;
     char state[128];
+    /* the soft eUICC's transport, wrapped: lose_enable_answer makes the
+     * EnableProfile (BF31) command reach the card but its answer time out */
+    struct esimlpa_apdu_transport tr;
+    struct esimlpa_apdu_transport *inner;
+    int lose_enable_answer;
+    unsigned connects;
 };
+
+static int card_connect(void *user)
+{
+    struct card *c = user;
+    c->connects++;
+    return c->inner->connect(c->inner->user);
+}
+
+static void card_disconnect(void *user)
+{
+    struct card *c = user;
+    c->inner->disconnect(c->inner->user);
+}
+
+static int card_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t *resp,
+                         size_t *resp_len)
+{
+    struct card *c = user;
+    int rc = c->inner->transmit(c->inner->user, cmd, cmd_len, resp, resp_len);
+    if (c->lose_enable_answer && cmd_len > 7 && cmd[1] == 0xE2 && cmd[5] == 0xBF && cmd[6] == 0x31) {
+        c->lose_enable_answer = 0;
+        return ESIMLPA_ETIMEOUT;
+    }
+    return rc;
+}
 
 /* A fresh soft eUICC from the seed; ppr1_on_old: PPR1 on the enabled profile. */
 static void card_new(struct card *c, int ppr1_on_old)
@@ -106,7 +137,16 @@ static void card_new(struct card *c, int ppr1_on_old)
     struct esimlpa_ctx_options co;
     memset(&co, 0, sizeof co);
     co.version = ESIMLPA_CTX_OPTIONS_VERSION;
-    co.transport = softeuicc_transport(c->se);
+    c->inner = softeuicc_transport(c->se);
+    memset(&c->tr, 0, sizeof c->tr);
+    c->tr.version = ESIMLPA_APDU_TRANSPORT_VERSION;
+    c->tr.user = c;
+    c->tr.connect = card_connect;
+    c->tr.disconnect = card_disconnect;
+    c->tr.transmit = card_transmit;
+    c->lose_enable_answer = 0;
+    c->connects = 0;
+    co.transport = &c->tr;
     c->ctx = NULL;
     REQUIRE(esimlpa_ctx_new(&co, &c->ctx) == 0 && esimlpa_ctx_open(c->ctx) == 0);
 }
@@ -155,6 +195,8 @@ static int order_is(const char *mid, const char *want)
     return smdpp_order_state(t.srv, mid, st, sizeof st) == 0 && !strcmp(st, want);
 }
 
+static int g_refresh;
+
 static int renew(struct card *c, struct wrap *w, const char *mid, const char *cc, int delete_old,
                  struct esimlpa_renew_result *r)
 {
@@ -171,6 +213,7 @@ static int renew(struct card *c, struct wrap *w, const char *mid, const char *cc
     o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
     o.download = &d;
     o.delete_old = delete_old;
+    o.refresh = g_refresh;
     int rc = esimlpa_renew_run(c->ctx, &o, r);
     printf("renew %s%s: %s %s\n", mid, delete_old ? " --delete-old" : "", esimlpa_error_name(rc),
            esimlpa_ctx_last_error(c->ctx));
@@ -224,12 +267,16 @@ int main(int argc, char **argv)
     card_free(&c);
 
     /* 2. Renewal deleting the old profile: it is gone, and its delete
-     *    notification was delivered with the others. */
+     *    notification was delivered with the others. With the refresh flag
+     *    the session is opened anew after the switch. */
     card_new(&c, 0);
     n0 = count_profiles(c.ctx);
     unsigned posts = w.notification_posts;
+    g_refresh = 1;
     rc = renew(&c, &w, "TEST-100K", NULL, 1, &r);
+    g_refresh = 0;
     CHECK(rc == 0);
+    CHECK(c.connects == 2);
     CHECK(r.enabled == 1 && r.old_deleted == 1);
     CHECK(!strcmp(r.old_iccid, OLD_ICCID));
     CHECK(state_of(c.ctx, r.new_iccid) == 1);
@@ -299,16 +346,30 @@ int main(int argc, char **argv)
     CHECK(order_is("TEST-EID", "installed"));
     card_free(&c);
 
+    /* 5b. The answer to EnableProfile is lost but the card switched: the
+     *     renewal reads the state back and carries on. */
+    card_new(&c, 0);
+    c.lose_enable_answer = 1;
+    rc = renew(&c, &w, "TEST-30K-PPK", NULL, 0, &r);
+    CHECK(rc == 0);
+    CHECK(c.lose_enable_answer == 0);   /* the fault fired */
+    CHECK(r.enabled == 1 && r.old_deleted == 0);
+    CHECK(state_of(c.ctx, r.new_iccid) == 1 && state_of(c.ctx, OLD_ICCID) == 0);
+    CHECK(pending(c.ctx, 0) == 0);
+    card_free(&c);
+
     /* 6. Bad input: an old profile that is not there fails before the download;
      *    no options; no HTTP transport. */
     card_new(&c, 0);
     n0 = count_profiles(c.ctx);
+    struct esimlpa_http_stats hs0, hs1;
+    esimlpa_curl_transport_stats(curl, &hs0);
     struct esimlpa_profile_id missing;
     REQUIRE(esimlpa_profile_id_parse("8900000000000000099", &missing) == 0);
     struct esimlpa_download_options d;
     memset(&d, 0, sizeof d);
     d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
-    d.activation_code = "LPA:1$" SM "$TEST-30K-PPK";
+    d.activation_code = "LPA:1$" SM "$TEST-8K";
     d.http = &w.pub;
     struct esimlpa_renew_options o;
     memset(&o, 0, sizeof o);
@@ -317,7 +378,8 @@ int main(int argc, char **argv)
     o.old_profile = &missing;
     CHECK(esimlpa_renew_run(c.ctx, &o, &r) == ESIMLPA_EICCID_OR_AID_NOT_FOUND);
     CHECK(strstr(esimlpa_ctx_last_error(c.ctx), "8900000000000000099") != NULL);
-    CHECK(order_is("TEST-30K-PPK", "available"));
+    esimlpa_curl_transport_stats(curl, &hs1);
+    CHECK(hs1.requests == hs0.requests);   /* nothing was asked of the SM-DP+ */
     CHECK(esimlpa_renew_run(c.ctx, NULL, &r) == ESIMLPA_EINVAL);
     d.http = NULL;
     o.old_profile = NULL;
