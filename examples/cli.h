@@ -22,6 +22,7 @@ enum {
 
 struct cli {
     const char *reader;     /* --reader NAME|INDEX */
+    const char *modem;      /* --modem DEVICE[:SPEED]: AT modem instead of PC/SC */
     int json;               /* --json */
     int trace;              /* --trace */
     unsigned mss;           /* --mss N, 0 = library default */

@@ -16,6 +16,8 @@ static const char global_help[] =
     "\n"
     "Options (anywhere on the command line):\n"
     "  --reader NAME|INDEX  PC/SC reader to use (default: first reader with a card)\n"
+    "  --modem DEV[:SPEED]  use the AT modem on serial device DEV instead of PC/SC\n"
+    "                       (AT+CCHO/CGLA, or AT+CSIM), e.g. /dev/ttyUSB2:115200\n"
     "  --json               print one JSON object: {\"ok\":true,\"data\":...} or\n"
     "                       {\"ok\":false,\"error\":{\"code\",\"name\",\"message\"}}\n"
     "  --trace              log every APDU to stderr\n"
@@ -75,11 +77,30 @@ static void log_cb(void *user, enum esimlpa_log_level level, const char *msg)
         fprintf(stderr, "esimlpa: debug: %s\n", msg);
 }
 
+/* The APDU transport: the AT modem of --modem DEVICE[:SPEED], else PC/SC. */
+static int transport_new(struct cli *cli)
+{
+    if (!cli->modem) {
+        struct esimlpa_pcsc_options po = { .version = ESIMLPA_PCSC_OPTIONS_VERSION,
+                                           .reader = cli->reader };
+        return esimlpa_pcsc_transport_new(&po, &cli->tr);
+    }
+    char dev[256];
+    unsigned long speed = 0;
+    snprintf(dev, sizeof dev, "%s", cli->modem);
+    char *colon = strrchr(dev, ':');
+    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+        speed = strtoul(colon + 1, NULL, 10);
+        *colon = '\0';
+    }
+    struct esimlpa_at_options ao = { .version = ESIMLPA_AT_OPTIONS_VERSION, .device = dev,
+                                     .baud = (unsigned)speed };
+    return esimlpa_at_transport_new(&ao, &cli->tr);
+}
+
 int cli_open(struct cli *cli)
 {
-    struct esimlpa_pcsc_options po = { .version = ESIMLPA_PCSC_OPTIONS_VERSION,
-                                       .reader = cli->reader };
-    int rc = esimlpa_pcsc_transport_new(&po, &cli->tr);
+    int rc = transport_new(cli);
     if (rc != ESIMLPA_OK)
         return cli_fail(cli, rc);
     struct esimlpa_ctx_options o;
@@ -94,6 +115,9 @@ int cli_open(struct cli *cli)
     if (rc == ESIMLPA_OK)
         rc = esimlpa_ctx_open(cli->ctx);
     if (rc != ESIMLPA_OK) {
+        if (cli->modem && esimlpa_at_transport_last_error(cli->tr)[0])
+            fprintf(stderr, "esimlpa: modem %s: %s\n", cli->modem,
+                    esimlpa_at_transport_last_error(cli->tr));
         int st = cli_fail(cli, rc);
         cli_close(cli);
         return st;
@@ -105,7 +129,10 @@ void cli_close(struct cli *cli)
 {
     esimlpa_ctx_free(cli->ctx);   /* closes the channel if open */
     cli->ctx = NULL;
-    esimlpa_pcsc_transport_free(cli->tr);
+    if (cli->modem)
+        esimlpa_at_transport_free(cli->tr);
+    else
+        esimlpa_pcsc_transport_free(cli->tr);
     cli->tr = NULL;
 }
 
@@ -182,7 +209,8 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--version") == 0) {
             printf("esimlpa (libesimlpa) %s\n", esimlpa_version());
             goto out;
-        } else if (strcmp(a, "--reader") == 0 || strcmp(a, "--mss") == 0) {
+        } else if (strcmp(a, "--reader") == 0 || strcmp(a, "--mss") == 0 ||
+                   strcmp(a, "--modem") == 0) {
             if (i + 1 >= argc) {
                 rc = cli_usage(&cli, "option %s needs a value", a);
                 goto out;
@@ -190,6 +218,8 @@ int main(int argc, char **argv)
             const char *v = argv[++i];
             if (a[2] == 'r') {
                 cli.reader = v;
+            } else if (strcmp(a, "--modem") == 0) {
+                cli.modem = v;
             } else if (parse_mss(v, &cli.mss) != 0) {
                 rc = cli_usage(&cli, "--mss wants a number from 1 to 255, not '%s'", v);
                 goto out;
@@ -226,6 +256,8 @@ int main(int argc, char **argv)
             }
         } else if (strncmp(a, "--reader=", 9) == 0) {
             cli.reader = a + 9;
+        } else if (strncmp(a, "--modem=", 8) == 0) {
+            cli.modem = a + 8;
         } else if (strncmp(a, "--mss=", 6) == 0) {
             if (parse_mss(a + 6, &cli.mss) != 0) {
                 rc = cli_usage(&cli, "--mss wants a number from 1 to 255, not '%s'", a + 6);
