@@ -111,6 +111,7 @@ int cli_open(struct cli *cli)
     o.log = log_cb;
     o.log_level = cli->trace ? ESIMLPA_LOG_TRACE : ESIMLPA_LOG_WARN;
     o.trace_apdu = cli->trace;
+    o.trace_http = cli->trace;
     rc = esimlpa_ctx_new(&o, &cli->ctx);
     if (rc == ESIMLPA_OK)
         rc = esimlpa_ctx_open(cli->ctx);

@@ -22,13 +22,14 @@ enum esimlpa_log_level {
     ESIMLPA_LOG_WARN = 1,
     ESIMLPA_LOG_INFO = 2,
     ESIMLPA_LOG_DEBUG = 3,
-    ESIMLPA_LOG_TRACE = 4,   /**< APDU trace lines (only with trace_apdu set) */
+    ESIMLPA_LOG_TRACE = 4,   /**< APDU / ES9+ trace lines (only with trace_apdu / trace_http set) */
 };
 
 /** Logging callback. @p msg is one line without a trailing newline. */
 typedef void (*esimlpa_log_fn)(void *user, enum esimlpa_log_level level, const char *msg);
 
-#define ESIMLPA_CTX_OPTIONS_VERSION 1
+/** Version 2 added trace_http; a version-1 struct (without it) is still accepted. */
+#define ESIMLPA_CTX_OPTIONS_VERSION 2
 
 struct esimlpa_ctx_options {
     unsigned version;                       /**< ESIMLPA_CTX_OPTIONS_VERSION */
@@ -37,7 +38,13 @@ struct esimlpa_ctx_options {
     esimlpa_log_fn log;                     /**< optional */
     void *log_user;
     enum esimlpa_log_level log_level;       /**< highest level passed to log */
-    int trace_apdu;                         /**< non-zero: log every APDU at ESIMLPA_LOG_TRACE */
+    int trace_apdu;                         /**< non-zero: log every APDU at ESIMLPA_LOG_TRACE;
+                                                 APDUs carrying secrets (PrepareDownload: hashCc)
+                                                 are logged as header, length and status only */
+    /* version 2 */
+    int trace_http;                         /**< non-zero: log ES9+/ES11 JSON bodies at
+                                                 ESIMLPA_LOG_TRACE, base64 blobs shown as their
+                                                 size and secret fields as "<redacted>" */
 };
 
 /** Create a context. The transport is not touched until esimlpa_ctx_open(). */

@@ -16,7 +16,8 @@ int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out)
     if (!out)
         return ESIMLPA_EINVAL;
     *out = NULL;
-    if (!opts || opts->version != ESIMLPA_CTX_OPTIONS_VERSION)
+    /* Version 1 callers have a shorter struct: read trace_http from 2 on. */
+    if (!opts || opts->version < 1 || opts->version > ESIMLPA_CTX_OPTIONS_VERSION)
         return ESIMLPA_EINVAL;
     const struct esimlpa_apdu_transport *tr = opts->transport;
     if (!tr || tr->version != ESIMLPA_APDU_TRANSPORT_VERSION || !tr->transmit)
@@ -36,6 +37,7 @@ int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out)
     ctx->log_user = opts->log_user;
     ctx->log_level = opts->log_level;
     ctx->trace_apdu = opts->trace_apdu != 0;
+    ctx->trace_http = opts->version >= 2 && opts->trace_http != 0;
     ctx->last_result_code = -1;
     *out = ctx;
     return ESIMLPA_OK;

@@ -18,6 +18,9 @@ struct esimlpa_ctx {
     void *log_user;
     enum esimlpa_log_level log_level;
     int trace_apdu;
+    int trace_http;               /* ES9+/ES11 bodies at TRACE (options version >= 2) */
+    const char *trace_redact;     /* set while an exchange carries secrets: APDU trace
+                                     shows headers and lengths only, and why */
 
     int connected;                /* transport connect() succeeded */
     int open;                     /* channel open and ISD-R selected */

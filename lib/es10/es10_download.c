@@ -296,7 +296,10 @@ int esimlpa__es10_prepare_download(esimlpa_ctx *ctx, const struct esimlpa__prepa
     const uint8_t *iv = NULL;
     if ((rc = esimlpa__build_prepare_download(ctx, in, &req, &req_len)) != ESIMLPA_OK)
         return rc;
+    /* Request and answer both hold hashCc (notes §2.2): not traced. */
+    ctx->trace_redact = "PrepareDownload carries hashCc";
     rc = send_and_split(ctx, what, req, req_len, 0xBF21, &r, &rl, &it, &iv, &il);
+    ctx->trace_redact = NULL;
     free(req);   /* holds the hashCc: not logged, freed at once */
     if (rc != ESIMLPA_OK)
         return rc;

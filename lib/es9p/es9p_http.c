@@ -42,13 +42,41 @@ static void copy_clean(char *dst, size_t cap, const char *src)
 
 static int tracing(const struct esimlpa__es9p *c)
 {
-    return c->ctx && c->ctx->log && c->ctx->log_level >= ESIMLPA_LOG_TRACE;
+    return c->ctx && c->ctx->trace_http && c->ctx->log && c->ctx->log_level >= ESIMLPA_LOG_TRACE;
 }
 
-/* Replace long string values (base64 blobs) by "<N bytes>", recursively. */
+/* Fields whose value is a secret, whatever its length: never traced. */
+static int secret_field(const char *name)
+{
+    static const char *const secrets[] = { "hashCc", "confirmationCode", "otSK", NULL };
+    for (size_t i = 0; name && secrets[i]; i++)
+        if (strcasecmp(name, secrets[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Replace long string values (base64 blobs) by "<N bytes>" and secret
+ * fields by "<redacted>", recursively. */
 static void elide_long_strings(cJSON *node)
 {
     for (cJSON *it = node ? node->child : NULL; it; it = it->next) {
+        if (secret_field(it->string)) {
+            /* Turn the item into the string "<redacted>" in place. */
+            if (it->child)
+                cJSON_Delete(it->child);
+            it->child = NULL;
+            if (it->valuestring)
+                cJSON_free(it->valuestring);
+            it->valuestring = NULL;
+            it->type = cJSON_NULL;
+            char *v = cJSON_malloc(sizeof "<redacted>");
+            if (v) {
+                memcpy(v, "<redacted>", sizeof "<redacted>");
+                it->valuestring = v;
+                it->type = cJSON_String;
+            }
+            continue;
+        }
         if (cJSON_IsString(it) && it->valuestring) {
             size_t n = strlen(it->valuestring);
             if (n > TRACE_ELIDE_OVER) {

@@ -777,7 +777,8 @@ int main(void)
     struct esimlpa_ctx_options o = {.version = ESIMLPA_CTX_OPTIONS_VERSION,
                                     .transport = &g_apdu,
                                     .log = capture_log,
-                                    .log_level = ESIMLPA_LOG_TRACE};
+                                    .log_level = ESIMLPA_LOG_TRACE,
+                                    .trace_http = 1};
     if (esimlpa_ctx_new(&o, &g_ctx) != ESIMLPA_OK) {
         fprintf(stderr, "cannot create a context\n");
         return 1;
