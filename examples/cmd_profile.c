@@ -2,6 +2,7 @@
 /* esimlpa profile ...: list, enable, disable, delete, nickname. */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +32,7 @@ static cJSON *event_array(unsigned events)
     return a;
 }
 
-static cJSON *profile_json(const struct esimlpa_profile_info *p)
+static cJSON *profile_json(const struct esimlpa_profile_info *p, const char *icon_file)
 {
     cJSON *o = cJSON_CreateObject();
     json_add_str(o, "iccid", p->iccid[0] ? p->iccid : NULL);
@@ -46,6 +47,7 @@ static cJSON *profile_json(const struct esimlpa_profile_info *p)
     json_add_str(o, "nickname", p->nickname);
     json_add_str(o, "iconType", p->icon_type == ESIMLPA_ICON_PNG ? "png"
                                 : p->icon_type == ESIMLPA_ICON_JPG ? "jpg" : NULL);
+    json_add_str(o, "iconFile", icon_file);
     cJSON_AddNumberToObject(o, "ppr", p->ppr);
     if (p->has_owner)
         cJSON_AddStringToObject(cJSON_AddObjectToObject(o, "owner"), "mccMnc", p->owner.mcc_mnc);
@@ -61,10 +63,49 @@ static cJSON *profile_json(const struct esimlpa_profile_info *p)
     return o;
 }
 
+/* Write a profile's icon (SGP.22 ProfileInfo icon, PNG or JPG) to
+ * DIR/<ICCID or ISD-P AID>.<png|jpg>. Returns the path (malloc'd), NULL if the
+ * profile has no icon; @err says why when writing failed. */
+static char *save_icon(const char *dir, const struct esimlpa_profile_info *p, char *err,
+                       size_t err_len)
+{
+    if (!p->icon || !p->icon_len || p->icon_type == ESIMLPA_ICON_NONE)
+        return NULL;
+    char *aid = p->iccid[0] ? NULL : hex_string(p->aid, p->aid_len);
+    const char *base = p->iccid[0] ? p->iccid : aid;
+    size_t n = strlen(dir) + strlen(base) + 8;
+    char *path = malloc(n);
+    if (!path) {
+        free(aid);
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
+    snprintf(path, n, "%s/%s.%s", dir, base, p->icon_type == ESIMLPA_ICON_PNG ? "png" : "jpg");
+    free(aid);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(p->icon, 1, p->icon_len, f) != p->icon_len || fclose(f) != 0) {
+        if (f)
+            fclose(f);
+        snprintf(err, err_len, "cannot write the icon %s: %s", path, strerror(errno));
+        free(path);
+        return NULL;
+    }
+    return path;
+}
+
 static int profile_list(struct cli *cli, int argc, char **argv)
 {
-    if (argc > 0)
-        return cli_usage(cli, "unexpected argument '%s'", argv[0]);
+    const char *icon_dir = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--save-icons") == 0 && i + 1 < argc && !icon_dir)
+            icon_dir = argv[++i];
+        else if (strcmp(argv[i], "--save-icons") == 0)
+            return cli_usage(cli, "--save-icons wants one directory");
+        else
+            return cli_usage(cli, "unexpected argument '%s'", argv[i]);
+    }
+    if (icon_dir && !*icon_dir)
+        return cli_usage(cli, "--save-icons wants a directory, not \"\"");
     int st = cli_open(cli);
     if (st != EXIT_OK)
         return st;
@@ -72,10 +113,23 @@ static int profile_list(struct cli *cli, int argc, char **argv)
     int rc = esimlpa_profiles_list(cli->ctx, NULL, &l);
     if (rc != ESIMLPA_OK)
         return cli_fail(cli, rc);
+    char **icons = calloc(l->count ? l->count : 1, sizeof *icons);
+    char icon_err[600] = "";
+    if (!icons)
+        snprintf(icon_err, sizeof icon_err, "out of memory");
+    for (size_t i = 0; icons && icon_dir && i < l->count && !icon_err[0]; i++)
+        icons[i] = save_icon(icon_dir, &l->profiles[i], icon_err, sizeof icon_err);
+    if (icon_err[0]) {
+        for (size_t i = 0; icons && i < l->count; i++)
+            free(icons[i]);
+        free(icons);
+        esimlpa_profile_list_free(l);
+        return cli_usage(cli, "%s", icon_err);
+    }
     if (cli->json) {
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; i < l->count; i++)
-            cJSON_AddItemToArray(a, profile_json(&l->profiles[i]));
+            cJSON_AddItemToArray(a, profile_json(&l->profiles[i], icons[i]));
         cli_json_ok(a);
     } else if (l->count == 0) {
         printf("No profiles.\n");
@@ -96,7 +150,14 @@ static int profile_list(struct cli *cli, int argc, char **argv)
         }
         table_print(stdout, &t);
         table_free(&t);
+        for (size_t i = 0; i < l->count; i++)
+            if (icons[i])
+                printf("Icon of %s saved to %s\n",
+                       l->profiles[i].iccid[0] ? l->profiles[i].iccid : "profile", icons[i]);
     }
+    for (size_t i = 0; i < l->count; i++)
+        free(icons[i]);
+    free(icons);
     esimlpa_profile_list_free(l);
     return EXIT_OK;
 }
@@ -196,7 +257,7 @@ static int profile_nickname(struct cli *cli, int argc, char **argv)
     if (cli->json) {
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "iccid", id.iccid);
-        cJSON_AddStringToObject(d, "nickname", argv[1]);
+        json_add_str(d, "nickname", argv[1][0] ? argv[1] : NULL);   /* cleared: null */
         cli_json_ok(d);
     } else if (argv[1][0]) {
         printf("Nickname of %s set to \"%s\".\n", id.iccid, argv[1]);
@@ -211,7 +272,10 @@ static const char id_help[] =
     "(32 hex digits).\n";
 
 const struct cli_command cli_profile_commands[] = {
-    { "profile", "list", "", "List the profiles on the eUICC.", NULL, profile_list },
+    { "profile", "list", "[--save-icons DIR]", "List the profiles on the eUICC.",
+      "--save-icons writes each profile's icon to DIR/<ICCID>.png or .jpg (the\n"
+      "directory must exist); with --json each profile's \"iconFile\" names it.\n",
+      profile_list },
     { "profile", "enable", "ID [--refresh]", "Enable a profile (the enabled one is disabled).",
       "--refresh asks the eUICC to refresh the device (REFRESH proactive command).\n"
       "ID is an ICCID (18..20 digits, optionally ending in F) or an ISD-P AID\n"
