@@ -4,7 +4,7 @@
  * @brief HTTP transport interface for ES9+ / ES11 (SGP.22 §6), and the
  *        built-in libcurl backend.
  *
- * The library POSTs JSON to https://<server>/gsma/rsp2/es9plus/<function>.
+ * The library POSTs JSON to `https://SERVER/gsma/rsp2/es9plus/FUNCTION`.
  * Integrators may supply their own transport; the built-in one verifies the
  * TLS peer and host name unless explicitly told not to, and reuses one
  * connection for a whole session (one TLS handshake per download).

@@ -100,6 +100,7 @@ struct esimlpa_at_options {
  * open_logical_channel uses AT+CCHO; when the modem refuses it, it returns
  * ESIMLPA_EUNSUPPORTED and the library opens the channel with MANAGE CHANNEL
  * and SELECT through AT+CSIM.
+ * @param opts device, speed, timeouts (version ESIMLPA_AT_OPTIONS_VERSION).
  * @param out receives the transport; free it with esimlpa_at_transport_free().
  */
 int esimlpa_at_transport_new(const struct esimlpa_at_options *opts,
