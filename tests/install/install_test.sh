@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: MIT
 # `meson install` into a scratch DESTDIR, then check what an integrator gets:
 # the shared library with its soname, the static library, every public
@@ -79,6 +79,21 @@ readelf -d "$tmp/consumer-static" | grep -q 'libesimlpa' && fail "static consume
 
 # The installed CLI runs against the installed library.
 LD_LIBRARY_PATH=$libdir "$root/bin/esimlpa" --version | grep -q "$version" || fail "installed esimlpa --version"
+
+# Every command has --help, and the man page names every command.
+cli() { LD_LIBRARY_PATH=$libdir "$root/bin/esimlpa" "$@"; }
+cmds=$(cli --help | sed -n '/^Commands:/,/^$/p' | awk 'NF >= 2 && $1 != "Commands:" {print $1 " " $2}')
+[ "$(printf '%s\n' "$cmds" | wc -l)" -ge 14 ] || fail "esimlpa --help lists too few commands: $cmds"
+man=$root/share/man/man1/esimlpa.1
+while read -r g n; do
+    # shellcheck disable=SC2086
+    out=$(cli $g $n --help) || fail "esimlpa $g $n --help: exit $?"
+    printf '%s\n' "$out" | grep -q "^Usage: esimlpa $g $n" || fail "esimlpa $g $n --help: $out"
+    grep -q "^\.B.* $g $n\b\|^\.B $g $n\b\|^\.BI \"$g $n\b" "$man" || fail "man page lacks '$g $n'"
+done <<<"$cmds"
+for g in $(printf '%s\n' "$cmds" | awk '{print $1}' | sort -u); do
+    cli "$g" --help | grep -q "^Usage: esimlpa $g SUBCOMMAND" || fail "esimlpa $g --help"
+done
 
 # ABI: only esimlpa_* exported, every declared function exported.
 sh "$src/tests/unit/abi/exports.sh" "$so" "$root/include" || fail "exports of the installed library"
