@@ -5,6 +5,10 @@
 # download, through pcscd + verified TLS. Any memory error or definite /
 # indirect leak fails the test. Skipped (77) without valgrind.
 command -v valgrind >/dev/null 2>&1 || { echo "valgrind not installed: skipped"; exit 77; }
+# valgrind cannot run sanitizer builds: skip them (the ASan run covers those).
+if ldd "$CLI" 2>/dev/null | grep -q 'lib[at]san' || nm "$CLI" 2>/dev/null | grep -q '__asan_init'; then
+    echo "sanitizer build: skipped"; exit 77
+fi
 . "$HARNESS"
 SM=testsmdpplus1.example.com
 TLS=(--ca-file "$PKI_DIR/ci_nist.pem" --resolve "$SM:443:127.0.0.1")
