@@ -10,6 +10,7 @@ set -u
 build=$1; src=$2; version=$3
 command -v pkg-config >/dev/null || { echo "skip: pkg-config not found"; exit 77; }
 CC=${CC:-cc}
+CONSUMER_CFLAGS=${CONSUMER_CFLAGS:-}
 command -v "$CC" >/dev/null || { echo "skip: no C compiler ($CC)"; exit 77; }
 tmp=$(mktemp -d /tmp/esimlpa-install.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
@@ -52,7 +53,7 @@ pkg-config --exists libesimlpa || fail "pkg-config does not find libesimlpa"
 [ "$(pkg-config --modversion libesimlpa)" = "$version" ] || fail "pkg-config version"
 cflags=$(pkg-config --cflags libesimlpa) && libs=$(pkg-config --libs libesimlpa) || fail "pkg-config flags"
 # shellcheck disable=SC2086
-$CC -std=c11 -Wall -Wextra -Werror -DESIMLPA_CONSUMER_EXPECT_VERSION="\"$version\"" \
+$CC -std=c11 -Wall -Wextra -Werror $CONSUMER_CFLAGS -DESIMLPA_CONSUMER_EXPECT_VERSION="\"$version\"" \
     $cflags "$src/tests/install/consumer.c" -o "$tmp/consumer" $libs ||
     fail "building against the installed library (cflags: $cflags libs: $libs)"
 readelf -d "$tmp/consumer" | grep -q 'NEEDED.*libesimlpa.so.0' || fail "consumer does not need libesimlpa.so.0"
@@ -71,7 +72,7 @@ deplibs=$(pkg-config --libs $reqs) || fail "pkg-config --libs $reqs"
 privlibs=$(sed -n 's/^Libs.private: *//p' "$pc")
 slibs="-L$libdir -Wl,-Bstatic -lesimlpa -Wl,-Bdynamic $privlibs $deplibs"
 # shellcheck disable=SC2086
-$CC -std=c11 -DESIMLPA_CONSUMER_EXPECT_VERSION="\"$version\"" $cflags \
+$CC -std=c11 $CONSUMER_CFLAGS -DESIMLPA_CONSUMER_EXPECT_VERSION="\"$version\"" $cflags \
     "$src/tests/install/consumer.c" -o "$tmp/consumer-static" $slibs ||
     fail "static link with Requires.private/Libs.private of libesimlpa.pc (libs: $slibs)"
 readelf -d "$tmp/consumer-static" | grep -q 'libesimlpa' && fail "static consumer still needs libesimlpa.so"
