@@ -131,7 +131,11 @@ int esimlpa__tlv_header(const uint8_t *buf, size_t len, unsigned *tag,
     size_t l = buf[i++];
     if (l & 0x80) {
         size_t nb = l & 0x7F;
-        if (nb == 0 || nb > 3 || len - i < nb)   /* no indefinite form; <16 MiB */
+        /* Deliberate: no indefinite form (0x80); at most 3 length bytes
+         * (< 16 MiB, far above any ES10/BPP object). Non-minimal forms
+         * (81 05) are accepted as BER allows them, and the value is still
+         * checked against the bytes left below. */
+        if (nb == 0 || nb > 3 || len - i < nb)
             return -1;
         l = 0;
         for (size_t k = 0; k < nb; k++)
@@ -281,6 +285,15 @@ int esimlpa__es10_profile_id(esimlpa_ctx *ctx, const char *what,
                          what, (int)id->kind);
 }
 
+int esimlpa__es10_count_ok(esimlpa_ctx *ctx, const char *what, const char *list, int n,
+                           int max)
+{
+    if (n >= 0 && n <= max)
+        return ESIMLPA_OK;
+    return esimlpa__fail(ctx, ESIMLPA_ETOOBIG, "%s: %s has %d entries, more than the limit of %d",
+                         what, list, n, max);
+}
+
 /* Longest notification address accepted from the card or a server. */
 #define CONFIG_ADDRESS_MAX 1024
 
@@ -290,6 +303,10 @@ int esimlpa__es10_notification_configs(esimlpa_ctx *ctx, const char *what,
 {
     if (count <= 0)
         return ESIMLPA_OK;
+    int rc0 = esimlpa__es10_count_ok(ctx, what, "notificationConfigurationInfo", count,
+                                     ESIMLPA__ES10_MAX_NOTIF_CONFIGS);
+    if (rc0 != ESIMLPA_OK)
+        return rc0;
     p->notification_configs = calloc((size_t)count, sizeof *p->notification_configs);
     if (!p->notification_configs)
         return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);

@@ -59,6 +59,23 @@ struct esimlpa__result_map {
 int esimlpa__es10_result(esimlpa_ctx *ctx, const char *what, long result,
                          const struct esimlpa__result_map *map);
 
+/* ---- caps on SEQUENCE OF element counts (issue 4 item 7) ----
+ * A response is at most ESIMLPA_ES10_MAX_RESPONSE bytes, but a list of
+ * tiny elements could still make us allocate and walk tens of thousands of
+ * entries; no real eUICC comes near these numbers. */
+#define ESIMLPA__ES10_MAX_PROFILES 256            /* ProfileInfoListOk */
+#define ESIMLPA__ES10_MAX_NOTIFICATIONS 1024      /* NotificationMetadataList */
+#define ESIMLPA__ES10_MAX_PENDING 256             /* RetrieveNotificationsList (signed, >=100 B each) */
+#define ESIMLPA__ES10_MAX_RAT_RULES 256           /* RulesAuthorisationTable */
+#define ESIMLPA__ES10_MAX_OPERATORS 256           /* allowedOperators of one rule */
+#define ESIMLPA__ES10_MAX_PKIDS 64                /* euiccCiPKIdListForVerification/Signing */
+#define ESIMLPA__ES10_MAX_NOTIF_CONFIGS 64        /* notificationConfigurationInfo */
+
+/* ESIMLPA_OK if 0 <= @n <= @max, else ESIMLPA_ETOOBIG with
+ * "@what: @list has N entries, more than the limit of MAX". */
+int esimlpa__es10_count_ok(esimlpa_ctx *ctx, const char *what, const char *list, int n,
+                           int max);
+
 /* ---- TLV walking (for raw copies of list elements) ---- */
 
 /* Read one BER TLV header at buf[*off..len): tag bytes (1..3, returned as a

@@ -28,6 +28,10 @@ static int copy_pkids(esimlpa_ctx *ctx, const char *what, const void *seq,
     *n_out = 0;
     if (l->list.count <= 0)
         return ESIMLPA_OK;
+    int rc = esimlpa__es10_count_ok(ctx, what, "CI public key identifier list", l->list.count,
+                                    ESIMLPA__ES10_MAX_PKIDS);
+    if (rc != ESIMLPA_OK)
+        return rc;
     struct esimlpa_pkid *a = calloc((size_t)l->list.count, sizeof *a);
     if (!a)
         return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);

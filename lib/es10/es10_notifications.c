@@ -90,10 +90,13 @@ int esimlpa_notifications_list(esimlpa_ctx *ctx, unsigned events,
         rc = error_alternative(ctx, what, r->choice.listNotificationsResultError, list_errors);
     } else if (r->present == ListNotificationResponse_PR_notificationMetadataList) {
         int n = r->choice.notificationMetadataList.list.count;
-        list = calloc(1, sizeof *list);
+        rc = esimlpa__es10_count_ok(ctx, what, "notificationMetadataList", n,
+                                    ESIMLPA__ES10_MAX_NOTIFICATIONS);
+        if (rc == ESIMLPA_OK)
+            list = calloc(1, sizeof *list);
         if (list && n > 0)
             list->items = calloc((size_t)n, sizeof *list->items);
-        if (!list || (n > 0 && !list->items))
+        if (rc == ESIMLPA_OK && (!list || (n > 0 && !list->items)))
             rc = esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
         for (int i = 0; rc == ESIMLPA_OK && i < n; i++) {
             rc = esimlpa__es10_notification_meta(ctx, what,
@@ -199,10 +202,12 @@ int esimlpa_notifications_retrieve(esimlpa_ctx *ctx, long seq_number,
                                retrieve_errors);
     } else if (r->present == RetrieveNotificationsListResponse_PR_notificationList) {
         int n = r->choice.notificationList.list.count;
-        list = calloc(1, sizeof *list);
+        rc = esimlpa__es10_count_ok(ctx, what, "notificationList", n, ESIMLPA__ES10_MAX_PENDING);
+        if (rc == ESIMLPA_OK)
+            list = calloc(1, sizeof *list);
         if (list && n > 0)
             list->items = calloc((size_t)n, sizeof *list->items);
-        if (!list || (n > 0 && !list->items))
+        if (rc == ESIMLPA_OK && (!list || (n > 0 && !list->items)))
             rc = esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
         if (rc == ESIMLPA_OK && n > 0) {
             list->count = (size_t)n;   /* items are zeroed: freeing a partial list is safe */

@@ -216,6 +216,9 @@ int esimlpa_profiles_list(esimlpa_ctx *ctx, const struct esimlpa_profile_filter 
         break;
     case ProfileInfoListResponse_PR_profileInfoListOk: {
         int n = r->choice.profileInfoListOk.list.count;
+        rc = esimlpa__es10_count_ok(ctx, what, "profileInfoListOk", n, ESIMLPA__ES10_MAX_PROFILES);
+        if (rc != ESIMLPA_OK)
+            break;
         list = calloc(1, sizeof *list);
         if (list && n > 0)
             list->profiles = calloc((size_t)n, sizeof *list->profiles);

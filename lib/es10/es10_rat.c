@@ -30,6 +30,9 @@ static int decode_rule(esimlpa_ctx *ctx, const char *what,
     int n = in->allowedOperators.list.count;
     if (n <= 0)
         return ESIMLPA_OK;
+    int rc0 = esimlpa__es10_count_ok(ctx, what, "allowedOperators", n, ESIMLPA__ES10_MAX_OPERATORS);
+    if (rc0 != ESIMLPA_OK)
+        return rc0;
     out->operators = calloc((size_t)n, sizeof *out->operators);
     if (!out->operators)
         return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
@@ -58,10 +61,14 @@ int esimlpa_rat_get(esimlpa_ctx *ctx, struct esimlpa_rat **out)
     if (rc != ESIMLPA_OK)
         return rc;
     int n = r->rat.list.count;
-    struct esimlpa_rat *rat = calloc(1, sizeof *rat);
+    struct esimlpa_rat *rat = NULL;
+    rc = esimlpa__es10_count_ok(ctx, what, "RulesAuthorisationTable", n,
+                                ESIMLPA__ES10_MAX_RAT_RULES);
+    if (rc == ESIMLPA_OK)
+        rat = calloc(1, sizeof *rat);
     if (rat && n > 0)
         rat->rules = calloc((size_t)n, sizeof *rat->rules);
-    if (!rat || (n > 0 && !rat->rules))
+    if (rc == ESIMLPA_OK && (!rat || (n > 0 && !rat->rules)))
         rc = esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
     for (int i = 0; rc == ESIMLPA_OK && i < n; i++) {
         rat->count = (size_t)i + 1;

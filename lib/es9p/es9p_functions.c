@@ -220,6 +220,12 @@ static int event_string(struct esimlpa__es9p *c, const char *fn, const cJSON *ev
     while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r' ||
                    s[len - 1] == '\n'))
         len--;
+    size_t max = strcmp(name, "eventId") == 0 ? ESIMLPA__ES11_MAX_EVENT_ID
+                                              : ESIMLPA_AC_MAX_ADDRESS;
+    if (len > max)
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE,
+                             "%s: eventEntries[%zu].%s is longer than %zu characters", fn, idx,
+                             name, max);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
             return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE,
@@ -256,6 +262,12 @@ int esimlpa__es11_authenticate_client(struct esimlpa__es9p *c, const char *smds_
                              "%s: eventEntries is not a JSON array", fn);
     }
     size_t n = list ? (size_t)cJSON_GetArraySize(list) : 0;
+    if (n > ESIMLPA__ES11_MAX_EVENTS) {
+        cJSON_Delete(resp);
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE,
+                             "%s: eventEntries has %zu entries, more than the limit of %d", fn, n,
+                             ESIMLPA__ES11_MAX_EVENTS);
+    }
     if (n) {
         out->events = calloc(n, sizeof *out->events);
         if (!out->events) {

@@ -30,6 +30,8 @@
 
 #define ESIMLPA__ES9P_DEFAULT_MAX_RESPONSE ((size_t)4 << 20)  /* bytes of JSON */
 #define ESIMLPA__ES9P_MAX_JSON_DEPTH 16
+#define ESIMLPA__ES11_MAX_EVENTS 1024   /* eventEntries of one ES11 authenticateClient */
+#define ESIMLPA__ES11_MAX_EVENT_ID 255  /* eventId: used as matchingId (activation.h) */
 #define ESIMLPA__TID_MAX 16            /* TransactionId ::= OCTET STRING (SIZE(1..16)) */
 #define ESIMLPA__ES9P_ADMIN_PROTOCOL "gsma/rsp/v2.2.0"
 

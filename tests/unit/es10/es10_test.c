@@ -102,6 +102,7 @@ size_t t_bytes(const char *spec, uint8_t *out, size_t cap)
 
 #define MAX_STEPS 32
 #define BUF_MAX 8192
+#define RESP_MAX (80 * 1024)   /* scripted responses: above the 64 KiB ES10 cap */
 
 struct step {
     uint8_t *req, *resp;
@@ -272,13 +273,13 @@ void fake_card_expect_sw(struct fake_card *fc, const char *req_spec, const char 
     if (fc->n_steps >= MAX_STEPS)
         exit(99);
     struct step *st = &fc->steps[fc->n_steps++];
-    uint8_t *buf = malloc(BUF_MAX);
+    uint8_t *buf = malloc(RESP_MAX);
     if (!buf)
         exit(99);
     st->req_len = t_bytes(req_spec, buf, BUF_MAX);
     st->req = malloc(st->req_len ? st->req_len : 1);
     memcpy(st->req, buf, st->req_len);
-    st->resp_len = t_bytes(resp_spec ? resp_spec : "", buf, BUF_MAX);
+    st->resp_len = t_bytes(resp_spec ? resp_spec : "", buf, RESP_MAX);
     st->resp = malloc(st->resp_len ? st->resp_len : 1);
     memcpy(st->resp, buf, st->resp_len);
     st->sw = sw;
