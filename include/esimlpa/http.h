@@ -19,7 +19,8 @@
 extern "C" {
 #endif
 
-#define ESIMLPA_HTTP_TRANSPORT_VERSION 1
+/* 2 added last_error; structs of version 1 (without it) are still accepted. */
+#define ESIMLPA_HTTP_TRANSPORT_VERSION 2
 
 /** One HTTP response. The transport allocates body with malloc(); the caller frees it. */
 struct esimlpa_http_response {
@@ -42,6 +43,13 @@ struct esimlpa_http_transport {
                 const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp);
     /** Optional: drop pooled connections (end of a session). */
     void (*reset)(void *user);
+    /**
+     * Optional (may be NULL; only read when version >= 2): a short text
+     * explaining the last failed post(), e.g. "SSL certificate problem:
+     * certificate has expired", or "" / NULL if there is none. The string
+     * stays valid until the next call on this transport.
+     */
+    const char *(*last_error)(void *user);
 };
 
 void esimlpa_http_response_clear(struct esimlpa_http_response *resp);

@@ -259,6 +259,21 @@ static void response_free(struct esimlpa_http_response *r)
     memset(r, 0, sizeof *r);
 }
 
+/* " (detail)" from the transport's last_error (version >= 2), or "". */
+static void transport_detail(const struct esimlpa_http_transport *t, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    const char *e = (t->version >= 2 && t->last_error) ? t->last_error(t->user) : NULL;
+    if (!e || !*e)
+        return;
+    size_t n = strnlen(e, 255);
+    while (n && (e[n - 1] == '\n' || e[n - 1] == '\r' || e[n - 1] == ' '))
+        n--;   /* curl's texts may end with a newline */
+    char clean[256];
+    copy_clean(clean, n + 1, e);
+    snprintf(buf, cap, " (%s)", clean);
+}
+
 static int address_ok(struct esimlpa__es9p *c, const char *fn, const char *address)
 {
     char why[96];
@@ -278,7 +293,9 @@ int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path
         return ESIMLPA_EINVAL;
     memset(&c->status, 0, sizeof c->status);
     copy_clean(c->status.function, sizeof c->status.function, fn);
-    if (!c->http || c->http->version != ESIMLPA_HTTP_TRANSPORT_VERSION || !c->http->post)
+    /* Version 1 transports (no last_error) are still accepted. */
+    if (!c->http || c->http->version < 1 || c->http->version > ESIMLPA_HTTP_TRANSPORT_VERSION ||
+        !c->http->post)
         return esimlpa__fail(c->ctx, ESIMLPA_EINVAL, "%s: no usable HTTP transport", fn);
     if (!req || (want_json && !resp))
         return esimlpa__fail(c->ctx, ESIMLPA_EINVAL, "%s: bad arguments", fn);
@@ -311,8 +328,10 @@ int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path
         response_free(&r);
         if (rc > 0)
             rc = ESIMLPA_EHTTP;
-        return esimlpa__fail(c->ctx, rc, "%s: POST %s failed: %s", fn, url,
-                             esimlpa_strerror(rc));
+        char why[300];
+        transport_detail(c->http, why, sizeof why);
+        return esimlpa__fail(c->ctx, rc, "%s: POST %s failed: %s%s", fn, url,
+                             esimlpa_strerror(rc), why);
     }
     c->status.http_status = r.status;
     size_t cap = c->max_response ? c->max_response : ESIMLPA__ES9P_DEFAULT_MAX_RESPONSE;

@@ -55,6 +55,7 @@ struct curl_transport {
 static int curl_post(void *user, const char *url, const char *const *headers,
                      const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp);
 static void curl_reset(void *user);
+static const char *curl_last_error(void *user);
 
 static void set_error(struct curl_transport *ct, const char *msg)
 {
@@ -265,6 +266,7 @@ int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
     ct->pub.user = ct;
     ct->pub.post = curl_post;
     ct->pub.reset = curl_reset;
+    ct->pub.last_error = curl_last_error;
     ct->connect_ms = DEFAULT_CONNECT_MS;
     ct->total_ms = DEFAULT_TOTAL_MS;
     ct->max_response = DEFAULT_MAX_RESPONSE;
@@ -336,6 +338,12 @@ void esimlpa_curl_transport_stats(const struct esimlpa_http_transport *t,
         *out = ct->stats;
     else
         memset(out, 0, sizeof(*out));
+}
+
+static const char *curl_last_error(void *user)
+{
+    const struct curl_transport *ct = user;
+    return ct ? ct->last_error : "";
 }
 
 const char *esimlpa_curl_transport_last_error(const struct esimlpa_http_transport *t)

@@ -49,6 +49,15 @@ for tls in dptls_untrusted dptls_wronghost dptls_expired; do
     run "${TLS[@]}" profile download -a "$AC" --yes
     [ "$RC" = 2 ] || fail "$tls: exit $RC ($ERR)"
     grep -qiE "certificate|verif" <<<"$ERR" || fail "$tls: error does not name the certificate: $ERR"
+    # The transport's detail (curl's error text) follows the generic reason.
+    case $tls in
+    dptls_expired)
+        grep -qi "(SSL certificate problem: certificate has expired)" <<<"$ERR" ||
+            fail "$tls: error does not say the certificate expired: $ERR" ;;
+    dptls_wronghost)
+        grep -qiE "does not match|no alternative certificate subject name matches" <<<"$ERR" ||
+            fail "$tls: error does not name the host mismatch: $ERR" ;;
+    esac
     [ "$(h_counter $SM initiateAuthentication)" = 0 ] || fail "$tls: a request reached the server"
     note "$tls -> $ERR"
     unchanged "$tls"

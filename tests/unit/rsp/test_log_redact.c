@@ -161,7 +161,7 @@ int main(int argc, char **argv)
     ho.resolve = resolve;
     struct esimlpa_http_transport *curl = NULL;
     REQUIRE(esimlpa_curl_transport_new(&ho, &curl) == 0);
-    struct port_wrap w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, wrap_post, NULL }, curl,
+    struct port_wrap w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, wrap_post, NULL, NULL }, curl,
                            t.host, t.port };
     w.pub.user = &w;
 

@@ -241,7 +241,7 @@ int main(int argc, char **argv)
     ho.resolve = resolve;
     struct esimlpa_http_transport *curl = NULL;
     REQUIRE(esimlpa_curl_transport_new(&ho, &curl) == 0);
-    struct wrap w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, wrap_post, NULL }, curl,
+    struct wrap w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, wrap_post, NULL, NULL }, curl,
                       t.host, t.port, 0, 0 };
     w.pub.user = &w;
     struct esimlpa_renew_result r;
