@@ -33,7 +33,8 @@ for exe in "$build"/fuzz/fuzz_*; do
         -print_final_stats=1 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         $dict "$d/corpus" $seeds >"$d/log" 2>&1) || true
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$d/log" | tail -n 1 | grep -o '[0-9]*$' || true)
-    [ -n "$execs" ] || execs=$(grep -o 'exec/s\|execs: *[0-9]*' "$d/log" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
+    # -fork mode prints "#<executions>: cov: ..." status lines instead of final stats
+    [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+:' "$d/log" | tail -n 1 | tr -d '#:' || true)
     last=$(grep -E '(#[0-9]+|DONE).*cov: ' "$d/log" | tail -n 1 || true)
     cov=$(echo "$last" | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
     ft=$(echo "$last" | sed -n 's/.*ft: \([0-9]*\).*/\1/p')
