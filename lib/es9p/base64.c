@@ -64,14 +64,9 @@ static int is_b64_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int esimlpa__b64_decode(const char *in, size_t in_len, size_t max_out, uint8_t **out,
-                        size_t *out_len)
+/* Check @in and compute the decoded size; see esimlpa__b64_decode. */
+static int b64_check(const char *in, size_t in_len, size_t max_out, size_t *n_out)
 {
-    if (!out || !out_len || (!in && in_len))
-        return ESIMLPA_EINVAL;
-    *out = NULL;
-    *out_len = 0;
-
     /* First pass: validate and count data characters and padding. */
     size_t data = 0, pad = 0;
     for (size_t i = 0; i < in_len; i++) {
@@ -84,24 +79,24 @@ int esimlpa__b64_decode(const char *in, size_t in_len, size_t max_out, uint8_t *
         }
         if (pad || b64_value(c) < 0)
             return ESIMLPA_EDECODE;   /* data after padding, or outside the alphabet */
+        data++;
     }
-    /* data is now the count of alphabet characters (recount cheaply). */
-    for (size_t i = 0; i < in_len; i++)
-        if (b64_value((unsigned char)in[i]) >= 0)
-            data++;
     size_t rem = data % 4;
     if (rem == 1)
         return ESIMLPA_EDECODE;       /* 6 bits cannot form a byte */
     if (pad && (pad > 2 || (data + pad) % 4 != 0 || rem == 0))
         return ESIMLPA_EDECODE;       /* padding inconsistent with the length */
-
     size_t n = data / 4 * 3 + (rem ? rem - 1 : 0);
     if (n > max_out)
         return ESIMLPA_ETOOBIG;
-    uint8_t *buf = malloc(n ? n : 1);
-    if (!buf)
-        return ESIMLPA_ENOMEM;
+    *n_out = n;
+    return ESIMLPA_OK;
+}
 
+/* Decode checked input into @dst; @dst may be @in itself: the output
+ * position never passes the input position (3 bytes per 4 characters). */
+static size_t b64_decode_into(const char *in, size_t in_len, uint8_t *dst)
+{
     uint32_t acc = 0;
     unsigned bits = 0;
     size_t o = 0;
@@ -113,10 +108,40 @@ int esimlpa__b64_decode(const char *in, size_t in_len, size_t max_out, uint8_t *
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
-            buf[o++] = (uint8_t)(acc >> bits);
+            dst[o++] = (uint8_t)(acc >> bits);
         }
     }
+    return o;
+}
+
+int esimlpa__b64_decode(const char *in, size_t in_len, size_t max_out, uint8_t **out,
+                        size_t *out_len)
+{
+    if (!out || !out_len || (!in && in_len))
+        return ESIMLPA_EINVAL;
+    *out = NULL;
+    *out_len = 0;
+    size_t n = 0;
+    int rc = b64_check(in, in_len, max_out, &n);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    uint8_t *buf = malloc(n ? n : 1);
+    if (!buf)
+        return ESIMLPA_ENOMEM;
+    *out_len = b64_decode_into(in, in_len, buf);
     *out = buf;
-    *out_len = o;
+    return ESIMLPA_OK;
+}
+
+int esimlpa__b64_decode_inplace(char *buf, size_t len, size_t max_out, size_t *out_len)
+{
+    if (!out_len || (!buf && len))
+        return ESIMLPA_EINVAL;
+    *out_len = 0;
+    size_t n = 0;
+    int rc = b64_check(buf, len, max_out, &n);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    *out_len = b64_decode_into(buf, len, (uint8_t *)buf);
     return ESIMLPA_OK;
 }

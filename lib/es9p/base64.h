@@ -21,4 +21,9 @@ char *esimlpa__b64_encode(const uint8_t *in, size_t len);
 int esimlpa__b64_decode(const char *in, size_t in_len, size_t max_out, uint8_t **out,
                         size_t *out_len);
 
+/* The same, decoding the @len characters of @buf into @buf itself (no
+ * allocation: the bytes never outgrow the text). On success the first
+ * *out_len bytes of @buf are the data. */
+int esimlpa__b64_decode_inplace(char *buf, size_t len, size_t max_out, size_t *out_len);
+
 #endif

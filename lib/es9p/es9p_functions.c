@@ -321,7 +321,7 @@ int esimlpa__es9p_get_bound_profile_package(struct esimlpa__es9p *c, const char 
                            "prepareDownloadResponse", prep_dl_resp, prep_dl_resp_len, 1, &resp);
     if (rc != ESIMLPA_OK)
         return rc;
-    rc = esimlpa__es9p_get_b64(c, fn, resp, "boundProfilePackage", bpp);
+    rc = esimlpa__es9p_take_b64(c, fn, resp, "boundProfilePackage", bpp);
     cJSON_Delete(resp);
     if (rc == ESIMLPA_OK)
         esimlpa__log(c->ctx, ESIMLPA_LOG_DEBUG, "%s: %zu bytes", fn, bpp->len);

@@ -458,6 +458,35 @@ int esimlpa__es9p_get_b64(struct esimlpa__es9p *c, const char *fn, const cJSON *
     return ESIMLPA_OK;
 }
 
+int esimlpa__es9p_take_b64(struct esimlpa__es9p *c, const char *fn, cJSON *obj,
+                           const char *name, struct esimlpa__bytes *out)
+{
+    const char *s = NULL;
+    int rc = esimlpa__es9p_get_string(c, fn, obj, name, &s);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (item->type & cJSON_IsReference)   /* not ours to take */
+        return esimlpa__es9p_get_b64(c, fn, obj, name, out);
+    size_t cap = c->max_response ? c->max_response : ESIMLPA__ES9P_DEFAULT_MAX_RESPONSE;
+    size_t n = 0;
+    rc = esimlpa__b64_decode_inplace(item->valuestring, strlen(item->valuestring), cap, &n);
+    if (rc != ESIMLPA_OK)
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: %s is not valid base64",
+                             fn, name);
+    if (n == 0)
+        return esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: %s is empty", fn, name);
+    /* Take the buffer (cJSON allocates with malloc unless hooks say
+     * otherwise; the library installs none) and leave a JSON null. */
+    uint8_t *data = (uint8_t *)item->valuestring;
+    item->valuestring = NULL;
+    item->type = cJSON_NULL;
+    uint8_t *shrunk = realloc(data, n);   /* give back the last quarter */
+    out->data = shrunk ? shrunk : data;
+    out->len = n;
+    return ESIMLPA_OK;
+}
+
 int esimlpa__es9p_tid_decode(const char *hex, uint8_t bin[ESIMLPA__TID_MAX], size_t *bin_len)
 {
     size_t n = hex ? strnlen(hex, 2 * ESIMLPA__TID_MAX + 1) : 0;

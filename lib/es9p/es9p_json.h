@@ -26,6 +26,12 @@ int esimlpa__es9p_add_b64(struct esimlpa__es9p *c, const char *fn, cJSON *obj,
 int esimlpa__es9p_get_string(struct esimlpa__es9p *c, const char *fn, const cJSON *obj,
                              const char *name, const char **out);
 
+/* Like esimlpa__es9p_get_b64, but decodes the string in place and moves
+ * its buffer into @out (the member becomes JSON null): no second copy of a
+ * large blob such as the boundProfilePackage (issue 5, peak heap). */
+int esimlpa__es9p_take_b64(struct esimlpa__es9p *c, const char *fn, cJSON *obj,
+                           const char *name, struct esimlpa__bytes *out);
+
 /* Required, non-empty base64 member @name of @obj, decoded into @out. */
 int esimlpa__es9p_get_b64(struct esimlpa__es9p *c, const char *fn, const cJSON *obj,
                           const char *name, struct esimlpa__bytes *out);

@@ -244,6 +244,9 @@ static int run(struct run *r, struct esimlpa_download_result *out)
     esimlpa__log(ctx, ESIMLPA_LOG_DEBUG, "download: %s (%zu bytes)",
                  esimlpa_download_step_name(ESIMLPA_STEP_LOAD_BPP), r->bpp.len);
     rc = esimlpa__es10_load_bpp(ctx, r->bpp.data, r->bpp.len, load_progress, r, &r->pir);
+    /* The package is on the card (or refused): drop it before the PIR's
+     * HTTPS request, which is the heap peak of a download (issue 5). */
+    esimlpa__bytes_clear(&r->bpp);
     if (!r->pir.raw) {
         /* No result from the eUICC (malformed package, card or transport
          * failure): the session may still be open on both sides. */

@@ -217,6 +217,16 @@ static void test_base64_cap(void)
     out = NULL;
     CHECK_INT(esimlpa__b64_decode(b, strlen(b), sizeof data - 1, &out, &n), ESIMLPA_ETOOBIG);
     CHECK(out == NULL);
+    /* In place: same checks, the text becomes the data. */
+    char *t = strdup(b);
+    CHECK_INT(esimlpa__b64_decode_inplace(t, strlen(t), sizeof data - 1, &n), ESIMLPA_ETOOBIG);
+    CHECK_INT(esimlpa__b64_decode_inplace(t, strlen(t), sizeof data, &n), ESIMLPA_OK);
+    CHECK_INT(n, sizeof data);
+    CHECK(memcmp(t, data, sizeof data) == 0);
+    free(t);
+    t = strdup("QUJD\\/");   /* backslash: not base64 */
+    CHECK_INT(esimlpa__b64_decode_inplace(t, strlen(t), 100, &n), ESIMLPA_EDECODE);
+    free(t);
     free(b);
 
     /* Through the client: a blob field is capped by max_response too. */
@@ -237,6 +247,16 @@ static void test_base64_cap(void)
     c.max_response = sizeof data - 1;   /* smaller than the blob */
     CHECK_INT(esimlpa__es9p_get_b64(&c, "testFn", resp, "blob", &got), ESIMLPA_EES9_BADRESPONSE);
     CHECK(got.data == NULL);
+    /* take_b64: same cap, then decodes in place and moves the buffer out. */
+    CHECK_INT(esimlpa__es9p_take_b64(&c, "testFn", resp, "blob", &got), ESIMLPA_EES9_BADRESPONSE);
+    CHECK(got.data == NULL);
+    CHECK(cJSON_IsString(cJSON_GetObjectItemCaseSensitive(resp, "blob")));
+    c.max_response = sizeof data;
+    CHECK_INT(esimlpa__es9p_take_b64(&c, "testFn", resp, "blob", &got), ESIMLPA_OK);
+    CHECK_INT(got.len, sizeof data);
+    CHECK(got.data && memcmp(got.data, data, sizeof data) == 0);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(resp, "blob")));
+    esimlpa__bytes_clear(&got);
     cJSON_Delete(resp);
     cJSON_Delete(req);
     free(body);
