@@ -284,8 +284,86 @@ static int address_ok(struct esimlpa__es9p *c, const char *fn, const char *addre
     return ESIMLPA_OK;
 }
 
-int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
-                       const char *address, const cJSON *req, int want_json, cJSON **resp)
+/*
+ * Take the top-level string member @name out of the raw JSON @r->body before
+ * cJSON sees it (issue 5, peak heap): its base64 is decoded in place, moved
+ * to the front of the body buffer and handed over in @out; the body is
+ * replaced by a small copy of the JSON in which the value reads
+ * "<N bytes>" (what tracing shows for a blob anyway). Returns 1 when taken,
+ * 0 when not (member absent, escaped characters in it, not base64, empty,
+ * larger than @cap): the body is then unchanged and the caller decodes the
+ * member the ordinary way, with its error messages. -1: out of memory.
+ */
+static int take_raw_b64(struct esimlpa_http_response *r, const char *name, size_t cap,
+                        struct esimlpa__bytes *out)
+{
+    char *b = (char *)r->body;
+    size_t len = r->body_len, nlen = strlen(name);
+    unsigned depth = 0;
+    size_t vs = 0, ve = 0;
+    for (size_t i = 0; i < len && !ve; i++) {
+        char ch = b[i];
+        if (ch == '{' || ch == '[') {
+            depth++;
+        } else if (ch == '}' || ch == ']') {
+            if (depth)
+                depth--;
+        } else if (ch == '"') {
+            size_t start = i + 1, j = start;   /* a string: find its end */
+            while (j < len && b[j] != '"')
+                j += b[j] == '\\' ? 2 : 1;
+            if (j >= len)
+                return 0;
+            i = j;
+            if (depth != 1 || j - start != nlen || memcmp(b + start, name, nlen) != 0)
+                continue;
+            size_t k = j + 1;   /* the key: expect : and a string value */
+            while (k < len && (b[k] == ' ' || b[k] == '\t' || b[k] == '\r' || b[k] == '\n'))
+                k++;
+            if (k >= len || b[k] != ':')
+                continue;
+            k++;
+            while (k < len && (b[k] == ' ' || b[k] == '\t' || b[k] == '\r' || b[k] == '\n'))
+                k++;
+            if (k >= len || b[k] != '"')
+                return 0;
+            vs = k + 1;
+            for (k = vs; k < len && b[k] != '"'; k++)
+                if (b[k] == '\\')
+                    return 0;   /* escapes (e.g. \/): leave it to cJSON */
+            if (k >= len)
+                return 0;
+            ve = k;
+        }
+    }
+    if (!ve)
+        return 0;
+    size_t n = 0;
+    /* Checked before anything is written: on failure the text is intact. */
+    if (esimlpa__b64_decode_inplace(b + vs, ve - vs, cap, &n) != ESIMLPA_OK || n == 0)
+        return 0;
+    char mark[32];
+    int ml = snprintf(mark, sizeof mark, "<%zu bytes>", n);
+    size_t tail = len - ve;
+    char *txt = malloc(vs + (size_t)ml + tail + 1);
+    if (!txt)
+        return -1;
+    memcpy(txt, b, vs);
+    memcpy(txt + vs, mark, (size_t)ml);
+    memcpy(txt + vs + (size_t)ml, b + ve, tail);
+    txt[vs + (size_t)ml + tail] = '\0';
+    memmove(b, b + vs, n);
+    uint8_t *data = realloc(b, n);
+    out->data = data ? data : (uint8_t *)b;
+    out->len = n;
+    r->body = (uint8_t *)txt;
+    r->body_len = vs + (size_t)ml + tail;
+    return 1;
+}
+
+static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
+                     const char *address, const cJSON *req, int want_json, cJSON **resp,
+                     const char *take_name, struct esimlpa__bytes *take)
 {
     if (resp)
         *resp = NULL;
@@ -352,6 +430,11 @@ int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path
                              "%s: unsupported X-Admin-Protocol \"%s\" in the response", fn, shown);
     }
 
+    if (take_name && r.body && r.body_len && r.status >= 200 && r.status <= 299 &&
+        take_raw_b64(&r, take_name, cap, take) < 0) {
+        response_free(&r);
+        return esimlpa__fail(c->ctx, ESIMLPA_ENOMEM, "%s: out of memory", fn);
+    }
     const char *why = NULL;
     cJSON *json = r.body_len ? parse_json(r.body, r.body_len, &why) : NULL;
     char detail[400];
@@ -410,6 +493,25 @@ int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path
     }
     *resp = json;
     return ESIMLPA_OK;
+}
+
+int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
+                       const char *address, const cJSON *req, int want_json, cJSON **resp)
+{
+    return post_impl(c, fn, path_fn, address, req, want_json, resp, NULL, NULL);
+}
+
+int esimlpa__es9p_post_take(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
+                            const char *address, const cJSON *req, const char *name,
+                            cJSON **resp, struct esimlpa__bytes *blob)
+{
+    if (!blob)
+        return post_impl(c, fn, path_fn, address, req, 1, resp, NULL, NULL);
+    memset(blob, 0, sizeof *blob);
+    int rc = post_impl(c, fn, path_fn, address, req, 1, resp, name, blob);
+    if (rc != ESIMLPA_OK)
+        esimlpa__bytes_clear(blob);
+    return rc;
 }
 
 int esimlpa__es9p_add_b64(struct esimlpa__es9p *c, const char *fn, cJSON *obj,

@@ -26,6 +26,16 @@ int esimlpa__es9p_add_b64(struct esimlpa__es9p *c, const char *fn, cJSON *obj,
 int esimlpa__es9p_get_string(struct esimlpa__es9p *c, const char *fn, const cJSON *obj,
                              const char *name, const char **out);
 
+/* esimlpa__es9p_post (want_json) that also lifts the top-level base64
+ * string member @name out of the raw body before it is parsed, decoded in
+ * place (no cJSON copy of a large blob; issue 5). If it could not be lifted
+ * (absent, escaped, invalid), *blob stays empty and the member is left in
+ * *resp for the ordinary decoders and their errors. On failure *blob is
+ * empty. */
+int esimlpa__es9p_post_take(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
+                            const char *address, const cJSON *req, const char *name,
+                            cJSON **resp, struct esimlpa__bytes *blob);
+
 /* Like esimlpa__es9p_get_b64, but decodes the string in place and moves
  * its buffer into @out (the member becomes JSON null): no second copy of a
  * large blob such as the boundProfilePackage (issue 5, peak heap). */

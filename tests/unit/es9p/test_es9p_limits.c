@@ -262,6 +262,71 @@ static void test_base64_cap(void)
     free(body);
 }
 
+/* esimlpa__es9p_post_take: the blob is lifted from the raw body and
+ * decoded in place; when it cannot be (cap, escapes, bad base64) it is
+ * left for the ordinary decoder. */
+static void test_post_take(void)
+{
+    uint8_t data[300];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)(i * 31 + 5);
+    char *b = esimlpa__b64_encode(data, sizeof data);
+    size_t cap = strlen(b) + 400;
+    char *body = malloc(cap);
+    snprintf(body, cap,
+             "{\"x\":{\"blob\":\"nested\"},\"blobby\":\"no\"," OK_HDR ",\"blob\" : \"%s\",\"y\":1}", b);
+    g_body = body;
+    for (int round = 0; round < 3; round++) {
+        if (round == 1) {   /* a '\\/' escape (legal JSON): left to cJSON */
+            char *slash = strchr(body + 60, '/');
+            CHECK(slash != NULL);   /* the encoding of this pattern has one */
+            if (!slash)
+                break;
+            size_t off = (size_t)(slash - body);
+            memmove(body + off + 1, body + off, strlen(body + off) + 1);
+            body[off] = '\\';
+        } else if (round == 2) {   /* not base64: left for the ordinary error */
+            char *slash = strstr(body, "\\/");
+            CHECK(slash != NULL);
+            if (!slash)
+                break;
+            slash[0] = 'A';
+            slash[1] = '!';
+        }
+        struct esimlpa__es9p c = client(0);
+        cJSON *req = cJSON_CreateObject(), *resp = NULL;
+        struct esimlpa__bytes got = {0};
+        int rc = esimlpa__es9p_post_take(&c, "testFn", "testFn", "smdp.example.com", req, "blob",
+                                         &resp, &got);
+        CHECK_INT(rc, ESIMLPA_OK);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(resp, "blob");
+        if (round == 0) {   /* lifted */
+            CHECK_INT(got.len, sizeof data);
+            CHECK(got.data && memcmp(got.data, data, sizeof data) == 0);
+            CHECK(cJSON_IsString(v) && strcmp(v->valuestring, "<300 bytes>") == 0);
+        } else {            /* left in the JSON */
+            CHECK(got.data == NULL && got.len == 0);
+            CHECK(cJSON_IsString(v) && strlen(v->valuestring) == strlen(b) + (round == 2));
+        }
+        if (round == 2) {
+            CHECK_INT(esimlpa__es9p_take_b64(&c, "testFn", resp, "blob", &got),
+                      ESIMLPA_EES9_BADRESPONSE);
+            CHECK(contains(esimlpa_ctx_last_error(g_ctx), "blob is not valid base64"));
+        }
+        /* the rest of the object is intact */
+        const cJSON *y = cJSON_GetObjectItemCaseSensitive(resp, "y");
+        CHECK(cJSON_IsNumber(y) && y->valueint == 1);
+        const cJSON *x = cJSON_GetObjectItemCaseSensitive(resp, "x");
+        const cJSON *xb = cJSON_GetObjectItemCaseSensitive(x, "blob");
+        CHECK(cJSON_IsString(xb) && strcmp(xb->valuestring, "nested") == 0);
+        esimlpa__bytes_clear(&got);
+        cJSON_Delete(resp);
+        cJSON_Delete(req);
+    }
+    free(b);
+    free(body);
+}
+
 int main(void)
 {
     struct esimlpa_ctx_options o = {.version = ESIMLPA_CTX_OPTIONS_VERSION,
@@ -275,6 +340,7 @@ int main(void)
     test_event_entries();
     test_event_strings();
     test_base64_cap();
+    test_post_take();
     esimlpa_ctx_free(g_ctx);
     CHECK_DONE();
 }
