@@ -76,6 +76,26 @@ int cli_exit_status(int code);
  * Returns EXIT_OK to go ahead, or EXIT_USAGE (refused / no terminal). */
 int cli_confirm(struct cli *cli, const char *question);
 
+/* Shared by the commands that talk to servers (cmd_rsp.c). */
+struct esimlpa_http_transport;
+/* The HTTPS transport from the global options (--ca-file, --resolve, ...). */
+int cli_http_new(struct cli *cli, struct esimlpa_http_transport **out);
+/* Progress callback: a bar while loading the BPP, on a terminal only. */
+void cli_download_progress(void *user, enum esimlpa_download_step step, size_t done,
+                           size_t total);
+/* "question [y/N]" on the terminal: 1 yes, 0 no / no terminal (--yes: 1). */
+int cli_ask_yn(struct cli *cli, const char *question);
+/* Where a profile comes from: -a, --smdp, --matching-id, --confirmation-code, --imei. */
+struct cli_download_args {
+    const char *activation_code, *smdp, *matching_id, *confirmation_code, *imei;
+};
+/* The slot for option @opt's value, or NULL when @opt is not a download option. */
+const char **cli_download_arg(struct cli_download_args *a, const char *opt);
+/* EXIT_OK, or a usage error for contradictory options. */
+int cli_download_args_check(struct cli *cli, const struct cli_download_args *a);
+void cli_download_options(const struct cli_download_args *a, struct esimlpa_http_transport *http,
+                          struct esimlpa_download_options *o);
+
 /* Print the help of one command. */
 void cli_command_help(FILE *f, const struct cli_command *c);
 

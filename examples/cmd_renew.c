@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <esimlpa/download.h>
 #include <esimlpa/http.h>
@@ -30,42 +29,14 @@ static int renew_consent(void *user, const struct esimlpa_profile_info *md, int 
         kv_print(stderr, "  Replaces", "%s%s", ui->old ? ui->old : "the enabled profile",
                  ui->delete_old ? " (deleted after the switch)" : " (kept, disabled)");
     }
-    if (cli->yes)
-        return 1;
-    if (!isatty(STDIN_FILENO)) {
-        fprintf(stderr, "esimlpa: %s: consent needed but stdin is not a terminal; pass --yes\n",
-                cli->cmd);
-        return 0;
-    }
-    fprintf(stderr, ui->delete_old ? "Install it, switch to it and delete the old profile? [y/N] "
-                                   : "Install it and switch to it? [y/N] ");
-    fflush(stderr);
-    char line[16];
-    if (!fgets(line, sizeof line, stdin))
-        return 0;
-    return line[0] == 'y' || line[0] == 'Y';
-}
-
-static void renew_progress(void *user, enum esimlpa_download_step step, size_t done, size_t total)
-{
-    struct cli *cli = user;
-    if (cli->json || !isatty(STDERR_FILENO))
-        return;
-    if (step == ESIMLPA_STEP_LOAD_BPP && total) {
-        int width = 30, fill = (int)((double)done / (double)total * width);
-        fprintf(stderr, "\rInstalling [%.*s%*s] %3d%%", fill, "##############################",
-                width - fill, "", (int)(100.0 * (double)done / (double)total));
-        if (done == total)
-            fprintf(stderr, "\n");
-    } else if (step != ESIMLPA_STEP_LOAD_BPP && step != ESIMLPA_STEP_DONE) {
-        fprintf(stderr, "  %s...\n", esimlpa_download_step_name(step));
-    }
-    fflush(stderr);
+    return cli_ask_yn(cli, ui->delete_old ? "Install it, switch to it and delete the old profile?"
+                                          : "Install it and switch to it?");
 }
 
 static int profile_renew(struct cli *cli, int argc, char **argv)
 {
-    const char *ac = NULL, *smdp = NULL, *mid = NULL, *cc = NULL, *imei = NULL, *old = NULL;
+    struct cli_download_args da = { 0 };
+    const char *old = NULL;
     int delete_old = 0, refresh = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -78,28 +49,17 @@ static int profile_renew(struct cli *cli, int argc, char **argv)
             refresh = 1;
             continue;
         }
-        if (strcmp(a, "-a") == 0 || strcmp(a, "--activation-code") == 0)
-            dst = &ac;
-        else if (strcmp(a, "--smdp") == 0)
-            dst = &smdp;
-        else if (strcmp(a, "--matching-id") == 0)
-            dst = &mid;
-        else if (strcmp(a, "--confirmation-code") == 0)
-            dst = &cc;
-        else if (strcmp(a, "--imei") == 0)
-            dst = &imei;
-        else if (strcmp(a, "--old") == 0)
+        if (strcmp(a, "--old") == 0)
             dst = &old;
-        else
+        else if (!(dst = cli_download_arg(&da, a)))
             return cli_usage(cli, "unexpected argument '%s'", a);
         if (i + 1 >= argc)
             return cli_usage(cli, "option %s needs a value", a);
         *dst = argv[++i];
     }
-    if (ac && (smdp || mid))
-        return cli_usage(cli, "give -a ACTIVATION_CODE or --smdp/--matching-id, not both");
-    if (mid && !smdp)
-        return cli_usage(cli, "--matching-id needs --smdp");
+    int ust = cli_download_args_check(cli, &da);
+    if (ust != EXIT_OK)
+        return ust;
     struct esimlpa_profile_id old_id;
     if (old) {
         int prc = esimlpa_profile_id_parse(old, &old_id);
@@ -108,20 +68,10 @@ static int profile_renew(struct cli *cli, int argc, char **argv)
                              esimlpa_strerror(prc));
     }
 
-    struct esimlpa_curl_options ho;
-    memset(&ho, 0, sizeof ho);
-    ho.version = ESIMLPA_CURL_OPTIONS_VERSION;
-    ho.ca_file = cli->ca_file;
-    ho.ca_path = cli->ca_path;
-    ho.insecure_no_verify = cli->insecure;
-    ho.resolve = cli->n_resolve ? cli->resolve : NULL;
-    ho.total_timeout_ms = cli->timeout_s * 1000;
-    if (cli->insecure)
-        fprintf(stderr, "esimlpa: warning: TLS verification disabled (--insecure)\n");
     struct esimlpa_http_transport *http = NULL;
-    int rc = esimlpa_curl_transport_new(&ho, &http);
-    if (rc != ESIMLPA_OK)
-        return cli_fail(cli, rc);
+    int rc = cli_http_new(cli, &http);
+    if (rc != EXIT_OK)
+        return rc;
     int st = cli_open(cli);
     if (st != EXIT_OK) {
         esimlpa_curl_transport_free(http);
@@ -130,17 +80,10 @@ static int profile_renew(struct cli *cli, int argc, char **argv)
 
     struct renew_ui ui = { cli, delete_old, old };
     struct esimlpa_download_options d;
-    memset(&d, 0, sizeof d);
-    d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
-    d.activation_code = ac;
-    d.smdp_address = smdp;
-    d.matching_id = mid;
-    d.confirmation_code = cc;
-    d.imei = imei;
-    d.http = http;
+    cli_download_options(&da, http, &d);
     d.consent = renew_consent;
     d.consent_user = &ui;
-    d.progress = renew_progress;
+    d.progress = cli_download_progress;
     d.progress_user = cli;
     struct esimlpa_renew_options o;
     memset(&o, 0, sizeof o);

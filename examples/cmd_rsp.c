@@ -13,7 +13,7 @@
 
 /* The HTTPS transport from the global options (one per command: one
  * connection serves the whole session). */
-static int http_new(struct cli *cli, struct esimlpa_http_transport **out)
+int cli_http_new(struct cli *cli, struct esimlpa_http_transport **out)
 {
     struct esimlpa_curl_options o;
     memset(&o, 0, sizeof o);
@@ -29,6 +29,45 @@ static int http_new(struct cli *cli, struct esimlpa_http_transport **out)
     if (rc != ESIMLPA_OK)
         return cli_fail(cli, rc);
     return EXIT_OK;
+}
+
+/* ---------- download options shared by profile download and renew ---------- */
+
+const char **cli_download_arg(struct cli_download_args *a, const char *opt)
+{
+    if (strcmp(opt, "-a") == 0 || strcmp(opt, "--activation-code") == 0)
+        return &a->activation_code;
+    if (strcmp(opt, "--smdp") == 0)
+        return &a->smdp;
+    if (strcmp(opt, "--matching-id") == 0)
+        return &a->matching_id;
+    if (strcmp(opt, "--confirmation-code") == 0)
+        return &a->confirmation_code;
+    if (strcmp(opt, "--imei") == 0)
+        return &a->imei;
+    return NULL;
+}
+
+int cli_download_args_check(struct cli *cli, const struct cli_download_args *a)
+{
+    if (a->activation_code && (a->smdp || a->matching_id))
+        return cli_usage(cli, "give -a ACTIVATION_CODE or --smdp/--matching-id, not both");
+    if (a->matching_id && !a->smdp)
+        return cli_usage(cli, "--matching-id needs --smdp");
+    return EXIT_OK;
+}
+
+void cli_download_options(const struct cli_download_args *a, struct esimlpa_http_transport *http,
+                          struct esimlpa_download_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
+    o->activation_code = a->activation_code;
+    o->smdp_address = a->smdp;
+    o->matching_id = a->matching_id;
+    o->confirmation_code = a->confirmation_code;
+    o->imei = a->imei;
+    o->http = http;
 }
 
 /* ---------- profile download ---------- */
@@ -51,6 +90,11 @@ static int consent(void *user, const struct esimlpa_profile_info *md, int cc_req
         kv_print(stderr, "  ICCID", "%s", md->iccid[0] ? md->iccid : "-");
         kv_print(stderr, "  Class", "%s", class_name(md->profile_class));
     }
+    return cli_ask_yn(cli, "Install this profile?");
+}
+
+int cli_ask_yn(struct cli *cli, const char *question)
+{
     if (cli->yes)
         return 1;
     if (!isatty(STDIN_FILENO)) {
@@ -58,7 +102,7 @@ static int consent(void *user, const struct esimlpa_profile_info *md, int cc_req
                 cli->cmd);
         return 0;
     }
-    fprintf(stderr, "Install this profile? [y/N] ");
+    fprintf(stderr, "%s [y/N] ", question);
     fflush(stderr);
     char line[16];
     if (!fgets(line, sizeof line, stdin))
@@ -66,7 +110,8 @@ static int consent(void *user, const struct esimlpa_profile_info *md, int cc_req
     return line[0] == 'y' || line[0] == 'Y';
 }
 
-static void progress(void *user, enum esimlpa_download_step step, size_t done, size_t total)
+void cli_download_progress(void *user, enum esimlpa_download_step step, size_t done,
+                           size_t total)
 {
     struct cli *cli = user;
     if (cli->json || !isatty(STDERR_FILENO))
@@ -85,32 +130,21 @@ static void progress(void *user, enum esimlpa_download_step step, size_t done, s
 
 static int profile_download(struct cli *cli, int argc, char **argv)
 {
-    const char *ac = NULL, *smdp = NULL, *mid = NULL, *cc = NULL, *imei = NULL;
+    struct cli_download_args da = { 0 };
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const char **dst = NULL;
-        if (strcmp(a, "-a") == 0 || strcmp(a, "--activation-code") == 0)
-            dst = &ac;
-        else if (strcmp(a, "--smdp") == 0)
-            dst = &smdp;
-        else if (strcmp(a, "--matching-id") == 0)
-            dst = &mid;
-        else if (strcmp(a, "--confirmation-code") == 0)
-            dst = &cc;
-        else if (strcmp(a, "--imei") == 0)
-            dst = &imei;
-        else
+        const char **dst = cli_download_arg(&da, a);
+        if (!dst)
             return cli_usage(cli, "unexpected argument '%s'", a);
         if (i + 1 >= argc)
             return cli_usage(cli, "option %s needs a value", a);
         *dst = argv[++i];
     }
-    if (ac && (smdp || mid))
-        return cli_usage(cli, "give -a ACTIVATION_CODE or --smdp/--matching-id, not both");
-    if (mid && !smdp)
-        return cli_usage(cli, "--matching-id needs --smdp");
+    int ust = cli_download_args_check(cli, &da);
+    if (ust != EXIT_OK)
+        return ust;
     struct esimlpa_http_transport *http = NULL;
-    int st = http_new(cli, &http);
+    int st = cli_http_new(cli, &http);
     if (st != EXIT_OK)
         return st;
     st = cli_open(cli);
@@ -119,17 +153,10 @@ static int profile_download(struct cli *cli, int argc, char **argv)
         return st;
     }
     struct esimlpa_download_options o;
-    memset(&o, 0, sizeof o);
-    o.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
-    o.activation_code = ac;
-    o.smdp_address = smdp;
-    o.matching_id = mid;
-    o.confirmation_code = cc;
-    o.imei = imei;
-    o.http = http;
+    cli_download_options(&da, http, &o);
     o.consent = consent;
     o.consent_user = cli;
-    o.progress = progress;
+    o.progress = cli_download_progress;
     o.progress_user = cli;
     struct esimlpa_download_result r;
     int rc = esimlpa_download_run(cli->ctx, &o, &r);
@@ -175,7 +202,7 @@ static int profile_discovery(struct cli *cli, int argc, char **argv)
         *dst = argv[++i];
     }
     struct esimlpa_http_transport *http = NULL;
-    int st = http_new(cli, &http);
+    int st = cli_http_new(cli, &http);
     if (st != EXIT_OK)
         return st;
     st = cli_open(cli);
@@ -241,7 +268,7 @@ static int notification_process(struct cli *cli, int argc, char **argv)
             return cli_usage(cli, "'%s' is not a sequence number", seq_text);
     }
     struct esimlpa_http_transport *http = NULL;
-    int st = http_new(cli, &http);
+    int st = cli_http_new(cli, &http);
     if (st != EXIT_OK)
         return st;
     st = cli_open(cli);
