@@ -322,3 +322,44 @@ int esimlpa__es10_notification_configs(esimlpa_ctx *ctx, const char *what,
     }
     return ESIMLPA_OK;
 }
+
+/* Longest icon SGP.22 allows (ProfileInfo / StoreMetadataRequest icon, SIZE(0..1024)). */
+#define ICON_MAX 1024
+
+int esimlpa__es10_metadata_fields(esimlpa_ctx *ctx, const char *what,
+                                  const struct esimlpa__metadata_fields *f,
+                                  struct esimlpa_profile_info *p)
+{
+    int rc;
+    if (f->icon_type) {
+        if (*f->icon_type != 0 && *f->icon_type != 1)
+            return esimlpa__fail(ctx, ESIMLPA_EDECODE, "%s: iconType %ld", what, *f->icon_type);
+        p->icon_type = *f->icon_type ? ESIMLPA_ICON_PNG : ESIMLPA_ICON_JPG;
+    }
+    if (f->icon && f->icon->size > 0) {
+        if (f->icon->size > ICON_MAX)
+            return esimlpa__fail(ctx, ESIMLPA_EDECODE, "%s: icon of %d bytes", what,
+                                 f->icon->size);
+        p->icon = malloc((size_t)f->icon->size);
+        if (!p->icon)
+            return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
+        memcpy(p->icon, f->icon->buf, (size_t)f->icon->size);
+        p->icon_len = (size_t)f->icon->size;
+    }
+    if (f->profile_class) {
+        if (*f->profile_class < 0 || *f->profile_class > 2)
+            return esimlpa__fail(ctx, ESIMLPA_EDECODE, "%s: profileClass %ld", what,
+                                 *f->profile_class);
+        p->profile_class = (enum esimlpa_profile_class)*f->profile_class;
+    }
+    if ((rc = esimlpa__es10_notification_configs(ctx, what, f->configs, f->n_configs, p)) !=
+        ESIMLPA_OK)
+        return rc;
+    if (f->owner) {
+        if ((rc = esimlpa__es10_operator(ctx, what, f->owner, &p->owner)) != ESIMLPA_OK)
+            return rc;
+        p->has_owner = 1;
+    }
+    p->ppr = esimlpa__bits_get(f->ppr);
+    return ESIMLPA_OK;
+}

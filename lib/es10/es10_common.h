@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <asn_application.h>
+#include <BIT_STRING.h>
 #include <OCTET_STRING.h>
 
 #include "../core/ctx_internal.h"
@@ -92,6 +93,27 @@ int esimlpa__tlv_header(const uint8_t *buf, size_t len, unsigned *tag,
  * ESIMLPA_ENOMEM. */
 struct NotificationConfigurationInformation;
 struct esimlpa_profile_info;
+struct OperatorId;
+
+/*
+ * The profile metadata fields ProfileInfo (GetProfilesInfo) and
+ * StoreMetadataRequest (profileMetadata, BPP) share (SGP.22 §2.4a, §5.4):
+ * iconType, icon, profileClass, notificationConfigurationInfo, profileOwner,
+ * profilePolicyRules. Absent pointers are absent fields.
+ */
+struct esimlpa__metadata_fields {
+    const long *icon_type;
+    const OCTET_STRING_t *icon;
+    const long *profile_class;
+    struct NotificationConfigurationInformation *const *configs;
+    int n_configs;
+    const struct OperatorId *owner;
+    const BIT_STRING_t *ppr;
+};
+/* Decode them into p (icon_type and profile_class defaults set by the caller). */
+int esimlpa__es10_metadata_fields(esimlpa_ctx *ctx, const char *what,
+                                  const struct esimlpa__metadata_fields *f,
+                                  struct esimlpa_profile_info *p);
 /*
  * Decode a notificationConfigurationInfo list (SGP.22
  * NotificationConfigurationInformation, shared by ProfileInfo and

@@ -16,7 +16,6 @@
 /* UTF8String sizes count characters: allow 4 bytes each. */
 #define SPN_MAX_BYTES (32 * 4)
 #define PROFILE_NAME_MAX_BYTES (64 * 4)
-#define ICON_MAX 1024
 
 void esimlpa__profile_info_clear(struct esimlpa_profile_info *p)
 {
@@ -44,38 +43,13 @@ static int decode(esimlpa_ctx *ctx, const char *what, const StoreMetadataRequest
         (rc = esimlpa__es10_string(ctx, what, "profileName", &in->profileName,
                                    PROFILE_NAME_MAX_BYTES, &p->profile_name)) != ESIMLPA_OK)
         return rc;
-    if (in->iconType) {
-        if (*in->iconType != 0 && *in->iconType != 1)
-            return esimlpa__fail(ctx, ESIMLPA_EDECODE, "%s: iconType %ld", what, *in->iconType);
-        p->icon_type = *in->iconType ? ESIMLPA_ICON_PNG : ESIMLPA_ICON_JPG;
-    }
-    if (in->icon && in->icon->size > 0) {
-        if (in->icon->size > ICON_MAX)
-            return esimlpa__fail(ctx, ESIMLPA_EDECODE, "%s: icon of %d bytes", what,
-                                 in->icon->size);
-        p->icon = malloc((size_t)in->icon->size);
-        if (!p->icon)
-            return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "%s: out of memory", what);
-        memcpy(p->icon, in->icon->buf, (size_t)in->icon->size);
-        p->icon_len = (size_t)in->icon->size;
-    }
-    if (in->profileClass) {
-        if (*in->profileClass < 0 || *in->profileClass > 2)
-            return esimlpa__fail(ctx, ESIMLPA_EDECODE, "%s: profileClass %ld", what,
-                                 *in->profileClass);
-        p->profile_class = (enum esimlpa_profile_class)*in->profileClass;
-    }
-    if (in->notificationConfigurationInfo && (rc = esimlpa__es10_notification_configs(
-             ctx, what, in->notificationConfigurationInfo->list.array,
-             in->notificationConfigurationInfo->list.count, p)) != ESIMLPA_OK)
-        return rc;
-    if (in->profileOwner) {
-        if ((rc = esimlpa__es10_operator(ctx, what, in->profileOwner, &p->owner)) != ESIMLPA_OK)
-            return rc;
-        p->has_owner = 1;
-    }
-    p->ppr = esimlpa__bits_get(in->profilePolicyRules);
-    return ESIMLPA_OK;
+    struct esimlpa__metadata_fields mf = {
+        in->iconType, in->icon, in->profileClass,
+        in->notificationConfigurationInfo ? in->notificationConfigurationInfo->list.array : NULL,
+        in->notificationConfigurationInfo ? in->notificationConfigurationInfo->list.count : 0,
+        in->profileOwner, in->profilePolicyRules,
+    };
+    return esimlpa__es10_metadata_fields(ctx, what, &mf, p);
 }
 
 int esimlpa__metadata_decode(esimlpa_ctx *ctx, const char *what, const uint8_t *p, size_t len,
