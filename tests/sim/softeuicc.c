@@ -48,7 +48,7 @@ void se_log(const struct softeuicc *se, const char *fmt, ...)
 void se_save(struct softeuicc *se)
 {
     char err[512] = "";
-    if (se_state_save(se->st, se->state_path, err, sizeof(err))) {
+    if (se_state_save(se->st, se->state_path, !se->no_sync, err, sizeof(err))) {
         se->save_failures++;
         fprintf(stderr, "soft-euicc: cannot save state: %s\n", err);
     }
@@ -68,7 +68,7 @@ static int set_err(const struct softeuicc_options *o, const char *fmt, ...)
 }
 
 /* Copy seed to path unless path exists (O_EXCL: never overwrite). */
-static int copy_seed(const char *seed, const char *path, char *err, size_t errlen)
+static int copy_seed(const char *seed, const char *path, int sync, char *err, size_t errlen)
 {
     struct stat sb;
     if (stat(path, &sb) == 0)
@@ -90,7 +90,7 @@ static int copy_seed(const char *seed, const char *path, char *err, size_t errle
     while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
         if (write(fd, buf, n) != (ssize_t)n)
             rc = -1;
-    if (ferror(in) || fsync(fd))
+    if (ferror(in) || (sync && fsync(fd)))
         rc = -1;
     fclose(in);
     if (close(fd))
@@ -116,8 +116,9 @@ int softeuicc_open(const struct softeuicc_options *o, struct softeuicc **out)
     se->t0_get_response = o->t0_get_response;
     se->fail_at_segment = o->fail_at_segment;
     se->fail_sw = o->fail_sw;
+    se->no_sync = o->no_sync;
     iso_init(&se->iso);
-    if ((o->seed_path && copy_seed(o->seed_path, o->state_path, err, sizeof(err))) ||
+    if ((o->seed_path && copy_seed(o->seed_path, o->state_path, !o->no_sync, err, sizeof(err))) ||
         se_state_load(o->state_path, &se->st, err, sizeof(err)) ||
         se_identity_load(o->euicc_key_path, o->euicc_cert_path, o->eum_cert_path,
                          o->ci_cert_path, &se->id, err, sizeof(err))) {

@@ -27,6 +27,9 @@ struct softeuicc_options {
      * fail_sw is 0, with garbage data (DE AD BE EF) and 9000. 0 = off. */
     unsigned fail_at_segment;
     unsigned fail_sw;
+    /* Skip fsync when saving the state (fuzzing: thousands of cards a second;
+     * a real card's writes are durable, so the program always syncs). */
+    int no_sync;
 };
 
 struct softeuicc;

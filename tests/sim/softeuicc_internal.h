@@ -74,6 +74,7 @@ struct softeuicc {
     unsigned fail_at_segment;          /* fault knob, see softeuicc_options */
     unsigned bpp_commands;             /* LoadBPP commands since the last BF36 (fault knob) */
     unsigned fail_sw;
+    int no_sync;                  /* softeuicc_options.no_sync */
     struct se_es10_fault es10_faults[SE_MAX_ES10_FAULTS];
     size_t n_es10_faults;
     int removed;                       /* a "remove" fault fired: the card is gone */

@@ -714,7 +714,8 @@ static cJSON *state_json(const struct se_state *st)
     return root;
 }
 
-int se_state_save(const struct se_state *st, const char *path, char *err, size_t errlen)
+int se_state_save(const struct se_state *st, const char *path, int sync, char *err,
+                  size_t errlen)
 {
     cJSON *root = state_json(st);
     char *text = root ? cJSON_Print(root) : NULL;
@@ -745,7 +746,7 @@ int se_state_save(const struct se_state *st, const char *path, char *err, size_t
         }
         off += (size_t)w;
     }
-    if (write(fd, "\n", 1) != 1 || fsync(fd) || close(fd)) {
+    if (write(fd, "\n", 1) != 1 || (sync && fsync(fd)) || close(fd)) {
         fd = -1;
         fail(err, errlen, "%s: write/fsync failed: %s", tmp, strerror(errno));
         goto out;
@@ -755,7 +756,7 @@ int se_state_save(const struct se_state *st, const char *path, char *err, size_t
         fail(err, errlen, "%s: rename failed: %s", path, strerror(errno));
         goto out;
     }
-    int dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = sync ? open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (dfd >= 0) {
         fsync(dfd);
         close(dfd);

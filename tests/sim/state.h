@@ -98,7 +98,10 @@ struct se_state {
  * naming the file and the problem into err. */
 int se_state_load(const char *path, struct se_state **out, char *err, size_t errlen);
 /* Save atomically. Returns 0 or -1 (message in err). */
-int se_state_save(const struct se_state *st, const char *path, char *err, size_t errlen);
+/* Write the state atomically (temp file + rename); sync: also fsync the file
+ * and its directory, so a power cut cannot lose a change (what a card does). */
+int se_state_save(const struct se_state *st, const char *path, int sync, char *err,
+                  size_t errlen);
 void se_state_free(struct se_state *st);
 
 /* Helpers used by handlers. */
