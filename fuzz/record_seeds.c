@@ -20,6 +20,7 @@
 #include "fuzz_card.h"
 #include "softeuicc.h"
 #include "softeuicc_transport.h"
+#include "inproc.h"
 #include "test_client.h"
 
 static const char *outdir;
@@ -140,9 +141,7 @@ static void rec_disconnect(void *u) { struct rec_card *r = u; r->inner->disconne
 
 /* ---- HTTP recording (and the port rewrite of rsp-e2e) ---- */
 struct rec_http {
-    struct esimlpa_http_transport pub, *inner;
-    const char *host;
-    unsigned port;
+    struct inproc_http base;   /* base.pub.post = rec_post */
 };
 
 static int fn_sel(const char *fn, int es11)
@@ -160,14 +159,7 @@ static int rec_post(void *user, const char *url, const char *const *headers,
                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
 {
     struct rec_http *w = user;
-    char u[1024];
-    size_t hl = strlen(w->host);
-    if (strncmp(url, "https://", 8) == 0 && strncmp(url + 8, w->host, hl) == 0 &&
-        url[8 + hl] == '/')
-        snprintf(u, sizeof u, "https://%s:%u%s", w->host, w->port, url + 8 + hl);
-    else
-        snprintf(u, sizeof u, "%s", url);
-    int rc = w->inner->post(w->inner->user, u, headers, body, body_len, resp);
+    int rc = inproc_http_post(&w->base, url, headers, body, body_len, resp);
     const char *fn = strrchr(url, '/');
     fn = fn ? fn + 1 : url;
     int s = fn_sel(fn, strstr(url, "/es11/") != NULL);
@@ -204,22 +196,7 @@ int main(int argc, char **argv)
     tc_start(&t, SMDPP_ROLE_SMDP, cfg, NULL);
     REQUIRE(mkdtemp(dir));
     snprintf(state, sizeof state, "%s/state.json", dir);
-    char key[512], cert[512], eum[512], ci[512], ca[512], err[256] = "";
-    snprintf(key, sizeof key, "%s", tc_path(&t, "euicc_nist.key"));
-    snprintf(cert, sizeof cert, "%s", tc_path(&t, "euicc_nist.der"));
-    snprintf(eum, sizeof eum, "%s", tc_path(&t, "eum_nist.pem"));
-    snprintf(ci, sizeof ci, "%s", tc_path(&t, "ci_nist.der"));
-    snprintf(ca, sizeof ca, "%s", tc_path(&t, "ci_nist.pem"));
-    struct softeuicc_options so = {
-        .version = SOFTEUICC_OPTIONS_VERSION, .state_path = state, .seed_path = argv[3],
-        .euicc_key_path = key, .euicc_cert_path = cert, .eum_cert_path = eum,
-        .ci_cert_path = ci, .err = err, .err_len = sizeof err,
-    };
-    struct softeuicc *se = NULL;
-    if (softeuicc_open(&so, &se) != 0) {
-        fprintf(stderr, "softeuicc_open: %s\n", err);
-        return 1;
-    }
+    struct softeuicc *se = inproc_card_open(&t, state, argv[3]);
     struct rec_card rc;
     memset(&rc, 0, sizeof rc);
     rc.inner = softeuicc_transport(se);
@@ -233,19 +210,10 @@ int main(int argc, char **argv)
     esimlpa_ctx *ctx = NULL;
     REQUIRE(esimlpa_ctx_new(&co, &ctx) == 0 && esimlpa_ctx_open(ctx) == 0);
 
-    char res[128];
-    snprintf(res, sizeof res, "%s:%u:127.0.0.1", t.host, t.port);
-    const char *resolve[] = { res, NULL };
-    struct esimlpa_curl_options ho;
-    memset(&ho, 0, sizeof ho);
-    ho.version = ESIMLPA_CURL_OPTIONS_VERSION;
-    ho.ca_file = ca;
-    ho.resolve = resolve;
-    struct esimlpa_http_transport *curl = NULL;
-    REQUIRE(esimlpa_curl_transport_new(&ho, &curl) == 0);
-    struct rec_http w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, rec_post, NULL, NULL }, curl,
-                          t.host, t.port };
-    w.pub.user = &w;
+    struct rec_http w;
+    inproc_http_init(&w.base, &t);
+    w.base.pub.post = rec_post;
+    w.base.pub.user = &w;
 
     /* ES10 queries on the seeded card */
     char eid[ESIMLPA_EID_LEN + 1];
@@ -271,7 +239,7 @@ int main(int argc, char **argv)
         memset(&o, 0, sizeof o);
         o.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
         o.activation_code = acs[i];
-        o.http = &w.pub;
+        o.http = &w.base.pub;
         o.confirmation_code = "12345678";
         o.keep_notification = 1;
         struct esimlpa_download_result r;
@@ -293,11 +261,11 @@ int main(int argc, char **argv)
     if (esimlpa_notifications_retrieve(ctx, -1, &pn) == 0)
         esimlpa_pending_notification_list_free(pn);
     size_t ok = 0, bad = 0;
-    esimlpa_notifications_process(ctx, &w.pub, -1, &ok, &bad);
+    esimlpa_notifications_process(ctx, &w.base.pub, -1, &ok, &bad);
     fprintf(stderr, "notifications: %zu delivered, %zu failed\n", ok, bad);
     esimlpa_default_dp_address_set(ctx, "testsmdpplus1.example.com");
     esimlpa_ctx_free(ctx);
-    esimlpa_curl_transport_free(curl);
+    inproc_http_free(&w.base);
     softeuicc_close(se);
     tc_stop(&t);
     return 0;

@@ -17,30 +17,7 @@
 #include "test_client.h"
 #include "softeuicc.h"
 #include "softeuicc_transport.h"
-
-/* The test SM-DP+ is named without a port (it compares smdpAddress
- * exactly) but listens on an ephemeral one: this wrapper adds the port to
- * every URL before the curl transport sees it. */
-struct port_wrap {
-    struct esimlpa_http_transport pub;
-    struct esimlpa_http_transport *inner;
-    const char *host;
-    unsigned port;
-};
-
-static int wrap_post(void *user, const char *url, const char *const *headers,
-                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
-{
-    struct port_wrap *w = user;
-    char u[1024];
-    size_t hl = strlen(w->host);
-    if (strncmp(url, "https://", 8) == 0 && strncmp(url + 8, w->host, hl) == 0 &&
-        url[8 + hl] == '/')
-        snprintf(u, sizeof u, "https://%s:%u%s", w->host, w->port, url + 8 + hl);
-    else
-        snprintf(u, sizeof u, "%s", url);
-    return w->inner->post(w->inner->user, u, headers, body, body_len, resp);
-}
+#include "inproc.h"
 
 static int g_answer = 1, g_consents;
 static int consent(void *user, const struct esimlpa_profile_info *md, int cc)
@@ -62,41 +39,8 @@ int main(int argc, char **argv)
 
     REQUIRE(mkdtemp(dir));
     snprintf(state, sizeof state, "%s/state.json", dir);
-    char key[512], cert[512], eum[512], ci[512], ca[512], err[256] = "";
-    snprintf(key, sizeof key, "%s", tc_path(&t, "euicc_nist.key"));
-    snprintf(cert, sizeof cert, "%s", tc_path(&t, "euicc_nist.der"));
-    snprintf(eum, sizeof eum, "%s", tc_path(&t, "eum_nist.pem"));
-    snprintf(ci, sizeof ci, "%s", tc_path(&t, "ci_nist.der"));
-    snprintf(ca, sizeof ca, "%s", tc_path(&t, "ci_nist.pem"));
-    /* The seed without its profiles and notifications: no ICCID shared
-     * with the orders, whatever the profiles hold. */
-    FILE *f = fopen(argv[3], "r");
-    REQUIRE(f);
-    static char seed[1 << 16];
-    size_t sn = fread(seed, 1, sizeof seed - 1, f);
-    fclose(f);
-    seed[sn] = '\0';
-    cJSON *sj = cJSON_Parse(seed);
-    REQUIRE(sj);
-    cJSON_ReplaceItemInObject(sj, "profiles", cJSON_CreateArray());
-    cJSON_ReplaceItemInObject(sj, "notifications", cJSON_CreateArray());
-    char *st_text = cJSON_Print(sj);
-    f = fopen(state, "w");
-    REQUIRE(f && st_text);
-    fputs(st_text, f);
-    fclose(f);
-    free(st_text);
-    cJSON_Delete(sj);
-    struct softeuicc_options so = {
-        .version = SOFTEUICC_OPTIONS_VERSION, .state_path = state, .seed_path = NULL,
-        .euicc_key_path = key, .euicc_cert_path = cert, .eum_cert_path = eum,
-        .ci_cert_path = ci, .err = err, .err_len = sizeof err,
-    };
-    struct softeuicc *se = NULL;
-    if (softeuicc_open(&so, &se) != 0) {
-        fprintf(stderr, "softeuicc_open: %s\n", err);
-        return 1;
-    }
+    inproc_state_write(argv[3], state, inproc_state_empty, NULL);
+    struct softeuicc *se = inproc_card_open(&t, state, NULL);
     struct esimlpa_ctx_options co;
     memset(&co, 0, sizeof co);
     co.version = ESIMLPA_CTX_OPTIONS_VERSION;
@@ -104,20 +48,8 @@ int main(int argc, char **argv)
     co.store_data_mss = 120;
     esimlpa_ctx *ctx = NULL;
     REQUIRE(esimlpa_ctx_new(&co, &ctx) == 0 && esimlpa_ctx_open(ctx) == 0);
-
-    char res[128];
-    snprintf(res, sizeof res, "%s:%u:127.0.0.1", t.host, t.port);
-    const char *resolve[] = { res, NULL };
-    struct esimlpa_curl_options ho;
-    memset(&ho, 0, sizeof ho);
-    ho.version = ESIMLPA_CURL_OPTIONS_VERSION;
-    ho.ca_file = ca;
-    ho.resolve = resolve;
-    struct esimlpa_http_transport *curl = NULL;
-    REQUIRE(esimlpa_curl_transport_new(&ho, &curl) == 0);
-    struct port_wrap w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, wrap_post, NULL, NULL }, curl,
-                           t.host, t.port };
-    w.pub.user = &w;
+    struct inproc_http w;
+    inproc_http_init(&w, &t);
 
     /* 1. a real download: installed, notification delivered and removed,
      *    one TLS handshake for the whole session */
@@ -137,7 +69,7 @@ int main(int argc, char **argv)
     CHECK(r.iccid[0] != '\0');
     CHECK(smdpp_order_state(t.srv, "TEST-8K", st, sizeof st) == 0 && !strcmp(st, "installed"));
     struct esimlpa_http_stats hs;
-    esimlpa_curl_transport_stats(curl, &hs);
+    esimlpa_curl_transport_stats(w.curl, &hs);
     CHECK(hs.requests == 4);
     CHECK(hs.tls_handshakes == 1);
     printf("TEST-8K: ICCID %s, BPP %zu bytes, %lu requests, %lu TLS handshake(s)\n", r.iccid,
@@ -197,7 +129,7 @@ int main(int argc, char **argv)
     CHECK(smdpp_order_state(t.srv, "TEST-CC", st, sizeof st) == 0 && !strcmp(st, "installed"));
 
     esimlpa_ctx_free(ctx);
-    esimlpa_curl_transport_free(curl);
+    inproc_http_free(&w);
     softeuicc_close(se);
     unlink(state);
     rmdir(dir);

@@ -18,17 +18,14 @@
 #include "test_client.h"
 #include "softeuicc.h"
 #include "softeuicc_transport.h"
+#include "inproc.h"
 
 #define OLD_ICCID "89049032000000000013"
 #define SM "testsmdpplus1.example.com"
 
-/* Adds the ephemeral port to every URL (the SM-DP+ is named without one),
- * and fails handleNotification on request. */
+/* The fixture's HTTP transport, failing handleNotification on request. */
 struct wrap {
-    struct esimlpa_http_transport pub;
-    struct esimlpa_http_transport *inner;
-    const char *host;
-    unsigned port;
+    struct inproc_http base;   /* base.pub.post = wrap_post */
     int fail_notifications;
     unsigned notification_posts;
 };
@@ -42,14 +39,7 @@ static int wrap_post(void *user, const char *url, const char *const *headers,
         if (w->fail_notifications)
             return ESIMLPA_EHTTP_CONNECT;
     }
-    char u[1024];
-    size_t hl = strlen(w->host);
-    if (strncmp(url, "https://", 8) == 0 && strncmp(url + 8, w->host, hl) == 0 &&
-        url[8 + hl] == '/')
-        snprintf(u, sizeof u, "https://%s:%u%s", w->host, w->port, url + 8 + hl);
-    else
-        snprintf(u, sizeof u, "%s", url);
-    return w->inner->post(w->inner->user, u, headers, body, body_len, resp);
+    return inproc_http_post(&w->base, url, headers, body, body_len, resp);
 }
 
 static struct tc t;
@@ -95,45 +85,22 @@ static int card_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
 }
 
 /* A fresh soft eUICC from the seed; ppr1_on_old: PPR1 on the enabled profile. */
+/* Edit: PPR1 (disabling not allowed) on the seed's enabled profile. */
+static void set_ppr1_on_old(cJSON *root, void *arg)
+{
+    (void)arg;
+    cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "profiles"), 0);
+    REQUIRE(p0 && !strcmp(cJSON_GetObjectItem(p0, "iccid")->valuestring, OLD_ICCID));
+    int bits[] = { 1 };
+    cJSON_DeleteItemFromObject(p0, "ppr_bits");
+    cJSON_AddItemToObject(p0, "ppr_bits", cJSON_CreateIntArray(bits, 1));
+}
+
 static void card_new(struct card *c, int ppr1_on_old)
 {
-    FILE *f = fopen(g_seed, "r");
-    REQUIRE(f);
-    static char seed[1 << 16];
-    size_t n = fread(seed, 1, sizeof seed - 1, f);
-    fclose(f);
-    seed[n] = '\0';
-    cJSON *sj = cJSON_Parse(seed);
-    REQUIRE(sj);
-    if (ppr1_on_old) {
-        cJSON *p0 = cJSON_GetArrayItem(cJSON_GetObjectItem(sj, "profiles"), 0);
-        REQUIRE(p0 && !strcmp(cJSON_GetObjectItem(p0, "iccid")->valuestring, OLD_ICCID));
-        int bits[] = { 1 };
-        cJSON_DeleteItemFromObject(p0, "ppr_bits");
-        cJSON_AddItemToObject(p0, "ppr_bits", cJSON_CreateIntArray(bits, 1));
-    }
     snprintf(c->state, sizeof c->state, "%s/state%d.json", g_dir, ++g_case);
-    char *text = cJSON_Print(sj);
-    f = fopen(c->state, "w");
-    REQUIRE(f && text);
-    fputs(text, f);
-    fclose(f);
-    free(text);
-    cJSON_Delete(sj);
-    char key[512], cert[512], eum[512], ci[512], err[256] = "";
-    snprintf(key, sizeof key, "%s", tc_path(&t, "euicc_nist.key"));
-    snprintf(cert, sizeof cert, "%s", tc_path(&t, "euicc_nist.der"));
-    snprintf(eum, sizeof eum, "%s", tc_path(&t, "eum_nist.pem"));
-    snprintf(ci, sizeof ci, "%s", tc_path(&t, "ci_nist.der"));
-    struct softeuicc_options so = {
-        .version = SOFTEUICC_OPTIONS_VERSION, .state_path = c->state,
-        .euicc_key_path = key, .euicc_cert_path = cert, .eum_cert_path = eum,
-        .ci_cert_path = ci, .err = err, .err_len = sizeof err,
-    };
-    if (softeuicc_open(&so, &c->se) != 0) {
-        fprintf(stderr, "softeuicc_open: %s\n", err);
-        exit(1);
-    }
+    inproc_state_write(g_seed, c->state, ppr1_on_old ? set_ppr1_on_old : NULL, NULL);
+    c->se = inproc_card_open(&t, c->state, NULL);
     struct esimlpa_ctx_options co;
     memset(&co, 0, sizeof co);
     co.version = ESIMLPA_CTX_OPTIONS_VERSION;
@@ -207,7 +174,7 @@ static int renew(struct card *c, struct wrap *w, const char *mid, const char *cc
     d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
     d.activation_code = ac;
     d.confirmation_code = cc;
-    d.http = &w->pub;
+    d.http = &w->base.pub;
     struct esimlpa_renew_options o;
     memset(&o, 0, sizeof o);
     o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
@@ -223,27 +190,17 @@ static int renew(struct card *c, struct wrap *w, const char *mid, const char *cc
 int main(int argc, char **argv)
 {
     REQUIRE(argc == 4);   /* gen-rsp-pki.sh, profiles dir, soft eUICC seed */
-    char cfg[512], ca[512];
+    char cfg[512];
     tc_pki(&t, argv[1]);
     snprintf(cfg, sizeof cfg, "%s/orders.json", argv[2]);
     tc_start(&t, SMDPP_ROLE_SMDP, cfg, NULL);
     g_seed = argv[3];
     REQUIRE(mkdtemp(g_dir));
-    snprintf(ca, sizeof ca, "%s", tc_path(&t, "ci_nist.pem"));
 
-    char res[128];
-    snprintf(res, sizeof res, "%s:%u:127.0.0.1", t.host, t.port);
-    const char *resolve[] = { res, NULL };
-    struct esimlpa_curl_options ho;
-    memset(&ho, 0, sizeof ho);
-    ho.version = ESIMLPA_CURL_OPTIONS_VERSION;
-    ho.ca_file = ca;
-    ho.resolve = resolve;
-    struct esimlpa_http_transport *curl = NULL;
-    REQUIRE(esimlpa_curl_transport_new(&ho, &curl) == 0);
-    struct wrap w = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, wrap_post, NULL, NULL }, curl,
-                      t.host, t.port, 0, 0 };
-    w.pub.user = &w;
+    struct wrap w = { .fail_notifications = 0, .notification_posts = 0 };
+    inproc_http_init(&w.base, &t);
+    w.base.pub.post = wrap_post;
+    w.base.pub.user = &w;
     struct esimlpa_renew_result r;
     struct card c;
 
@@ -342,7 +299,7 @@ int main(int argc, char **argv)
     CHECK(esimlpa_ctx_last_error(c.ctx)[0] == '\0');
     /* ... and a later process delivers them. */
     size_t ok = 0, bad = 0;
-    CHECK(esimlpa_notifications_process(c.ctx, &w.pub, -1, &ok, &bad) == 0 && ok == 4 && bad == 0);
+    CHECK(esimlpa_notifications_process(c.ctx, &w.base.pub, -1, &ok, &bad) == 0 && ok == 4 && bad == 0);
     CHECK(order_is("TEST-EID", "installed"));
     card_free(&c);
 
@@ -363,14 +320,14 @@ int main(int argc, char **argv)
     card_new(&c, 0);
     n0 = count_profiles(c.ctx);
     struct esimlpa_http_stats hs0, hs1;
-    esimlpa_curl_transport_stats(curl, &hs0);
+    esimlpa_curl_transport_stats(w.base.curl, &hs0);
     struct esimlpa_profile_id missing;
     REQUIRE(esimlpa_profile_id_parse("8900000000000000099", &missing) == 0);
     struct esimlpa_download_options d;
     memset(&d, 0, sizeof d);
     d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
     d.activation_code = "LPA:1$" SM "$TEST-8K";
-    d.http = &w.pub;
+    d.http = &w.base.pub;
     struct esimlpa_renew_options o;
     memset(&o, 0, sizeof o);
     o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
@@ -378,7 +335,7 @@ int main(int argc, char **argv)
     o.old_profile = &missing;
     CHECK(esimlpa_renew_run(c.ctx, &o, &r) == ESIMLPA_EICCID_OR_AID_NOT_FOUND);
     CHECK(strstr(esimlpa_ctx_last_error(c.ctx), "8900000000000000099") != NULL);
-    esimlpa_curl_transport_stats(curl, &hs1);
+    esimlpa_curl_transport_stats(w.base.curl, &hs1);
     CHECK(hs1.requests == hs0.requests);   /* nothing was asked of the SM-DP+ */
     CHECK(esimlpa_renew_run(c.ctx, NULL, &r) == ESIMLPA_EINVAL);
     d.http = NULL;
@@ -388,7 +345,7 @@ int main(int argc, char **argv)
     CHECK(count_profiles(c.ctx) == n0);
     card_free(&c);
 
-    esimlpa_curl_transport_free(curl);
+    inproc_http_free(&w.base);
     rmdir(g_dir);
     tc_stop(&t);
     if (tc_failures) {
