@@ -96,6 +96,10 @@ int cli_download_args_check(struct cli *cli, const struct cli_download_args *a);
 void cli_download_options(const struct cli_download_args *a, struct esimlpa_http_transport *http,
                           struct esimlpa_download_options *o);
 
+/* "[SEQ] [--all]" of the notification commands: *seq is the number or -1,
+ * *all says --all was given. Usage error for both, a bad number or option. */
+int cli_seq_args(struct cli *cli, int argc, char **argv, long *seq, int *all);
+
 /* Print the help of one command. */
 void cli_command_help(FILE *f, const struct cli_command *c);
 

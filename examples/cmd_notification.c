@@ -60,24 +60,14 @@ static int notification_list(struct cli *cli, int argc, char **argv)
     return EXIT_OK;
 }
 
-static int parse_seq(const char *s, long *out)
+int cli_seq_args(struct cli *cli, int argc, char **argv, long *seq, int *all)
 {
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < 0)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int notification_remove(struct cli *cli, int argc, char **argv)
-{
-    int all = 0;
     const char *seq_text = NULL;
+    *seq = -1;
+    *all = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--all") == 0)
-            all = 1;
+            *all = 1;
         else if (argv[i][0] == '-' && argv[i][1])
             return cli_usage(cli, "unknown option '%s'", argv[i]);
         else if (seq_text)
@@ -85,11 +75,28 @@ static int notification_remove(struct cli *cli, int argc, char **argv)
         else
             seq_text = argv[i];
     }
-    long seq = -1;
-    if (all == !!seq_text)
+    if (*all && seq_text)
         return cli_usage(cli, "give either a sequence number or --all");
-    if (seq_text && parse_seq(seq_text, &seq) != 0)
-        return cli_usage(cli, "'%s' is not a sequence number", seq_text);
+    if (seq_text) {
+        char *end;
+        errno = 0;
+        long v = strtol(seq_text, &end, 10);
+        if (errno || end == seq_text || *end || v < 0)
+            return cli_usage(cli, "'%s' is not a sequence number", seq_text);
+        *seq = v;
+    }
+    return EXIT_OK;
+}
+
+static int notification_remove(struct cli *cli, int argc, char **argv)
+{
+    int all;
+    long seq;
+    int ust = cli_seq_args(cli, argc, argv, &seq, &all);
+    if (ust != EXIT_OK)
+        return ust;
+    if (!all && seq < 0)
+        return cli_usage(cli, "give either a sequence number or --all");
     int st = cli_open(cli);
     if (st != EXIT_OK)
         return st;

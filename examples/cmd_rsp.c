@@ -3,7 +3,6 @@
  * the commands that talk to SM-DP+ and SM-DS servers over HTTPS. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -245,28 +244,11 @@ static int profile_discovery(struct cli *cli, int argc, char **argv)
 
 static int notification_process(struct cli *cli, int argc, char **argv)
 {
-    int all = 0;
-    const char *seq_text = NULL;
-    for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--all") == 0)
-            all = 1;
-        else if (argv[i][0] == '-' && argv[i][1])
-            return cli_usage(cli, "unknown option '%s'", argv[i]);
-        else if (seq_text)
-            return cli_usage(cli, "too many arguments");
-        else
-            seq_text = argv[i];
-    }
-    if (all && seq_text)
-        return cli_usage(cli, "give either a sequence number or --all");
-    long seq = -1;
-    if (seq_text) {
-        char *end;
-        errno = 0;
-        seq = strtol(seq_text, &end, 10);
-        if (errno || end == seq_text || *end || seq < 0)
-            return cli_usage(cli, "'%s' is not a sequence number", seq_text);
-    }
+    int all;   /* no SEQ and no --all: all pending, as --all */
+    long seq;
+    int ust = cli_seq_args(cli, argc, argv, &seq, &all);
+    if (ust != EXIT_OK)
+        return ust;
     struct esimlpa_http_transport *http = NULL;
     int st = cli_http_new(cli, &http);
     if (st != EXIT_OK)
