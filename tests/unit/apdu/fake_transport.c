@@ -8,6 +8,8 @@
 
 #include <esimlpa/error.h>
 
+#include "util/hex.h"
+
 static char **pool;
 static size_t pool_n;
 
@@ -58,17 +60,6 @@ const char *fake_cat(const char *first, ...)
     return s;
 }
 
-static int nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 /* Parse hex with optional spaces; returns byte count or (size_t)-1. */
 static size_t parse_hex(const char *h, uint8_t *out, size_t cap)
 {
@@ -77,7 +68,7 @@ static size_t parse_hex(const char *h, uint8_t *out, size_t cap)
     for (; *h; h++) {
         if (*h == ' ')
             continue;
-        int v = nibble(*h);
+        int v = esimlpa__hex_nibble(*h);
         if (v < 0)
             return (size_t)-1;
         if (hi < 0) {
