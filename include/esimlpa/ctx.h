@@ -28,8 +28,9 @@ enum esimlpa_log_level {
 /** Logging callback. @p msg is one line without a trailing newline. */
 typedef void (*esimlpa_log_fn)(void *user, enum esimlpa_log_level level, const char *msg);
 
-/** Version 2 added trace_http; a version-1 struct (without it) is still accepted. */
-#define ESIMLPA_CTX_OPTIONS_VERSION 2
+/** Version 2 added trace_http, version 3 isd_r_aid, lock_wait_ms and apdu_timeout_ms;
+ *  structs of versions 1 and 2 (without them) are still accepted. */
+#define ESIMLPA_CTX_OPTIONS_VERSION 3
 
 struct esimlpa_ctx_options {
     unsigned version;                       /**< ESIMLPA_CTX_OPTIONS_VERSION */
@@ -45,6 +46,14 @@ struct esimlpa_ctx_options {
     int trace_http;                         /**< non-zero: log ES9+/ES11 JSON bodies at
                                                  ESIMLPA_LOG_TRACE, base64 blobs shown as their
                                                  size and secret fields as "<redacted>" */
+    /* version 3 */
+    const uint8_t *isd_r_aid;               /**< ISD-R AID to select (5..16 bytes); NULL: the
+                                                 standard AID, then the known AIDs of removable
+                                                 eUICCs (the one that answers is remembered) */
+    size_t isd_r_aid_len;
+    long lock_wait_ms;                      /**< how long an operation waits while another
+                                                 program holds the card; 0: 30000; < 0: no wait */
+    long apdu_timeout_ms;                   /**< time one APDU exchange may take; 0: 30000 */
 };
 
 /** Create a context. The transport is not touched until esimlpa_ctx_open(). */
@@ -56,6 +65,15 @@ void esimlpa_ctx_free(esimlpa_ctx *ctx);
 int esimlpa_ctx_open(esimlpa_ctx *ctx);
 /** Close the logical channel and disconnect. Safe when not open. */
 void esimlpa_ctx_close(esimlpa_ctx *ctx);
+
+/**
+ * Ask the operation running on @p ctx to stop. Safe to call from another
+ * thread or from a signal handler (it only sets a lock-free atomic flag).
+ * The flow stops at its next APDU or HTTP boundary, cancels the session on
+ * both sides where one exists (SGP.22 §3.1.3.5, §5.6.5) and returns
+ * ESIMLPA_ECANCELLED. The flag is cleared when the next operation starts.
+ */
+void esimlpa_ctx_cancel(esimlpa_ctx *ctx);
 
 /**
  * Detail of the last failure on this context, e.g.

@@ -35,7 +35,7 @@ enum esimlpa_error {
     ESIMLPA_ENOCARD = -102,         /**< no card in the reader */
     ESIMLPA_ECARDREMOVED = -103,    /**< card removed or reset during the session */
     ESIMLPA_ETIMEOUT = -104,        /**< the card or modem did not answer in time */
-    ESIMLPA_EBUSY = -105,           /**< reader used exclusively by another process */
+    ESIMLPA_EBUSY = -105,           /**< the card is in use by another program (lock wait ran out) */
     ESIMLPA_ENOSERVICE = -106,      /**< PC/SC service (pcscd) not running */
 
     /* ISO 7816-4 status words (-200 .. -299) */
@@ -96,6 +96,8 @@ enum esimlpa_error {
     ESIMLPA_EMETADATA_MISMATCH = -562,  /**< BPP metadata differs from authenticateClient's */
     ESIMLPA_EPPR_NOT_ALLOWED = -563,    /**< profile policy rules not allowed by the RAT */
     ESIMLPA_ENO_DEFAULT_DP = -564,      /**< no SM-DP+ address given and none configured */
+    ESIMLPA_EOID_MISMATCH = -565,       /**< CERT.DPauth's SM-DP+ OID differs from the activation code's */
+    ESIMLPA_ECANCELLED = -566,          /**< stopped by esimlpa_ctx_cancel() or the progress callback */
     /* ES10b.AuthenticateServer errors (AuthenticateErrorCode) */
     ESIMLPA_EAUTH_INVALID_CERTIFICATE = -601, /**< invalidCertificate(1) */
     ESIMLPA_EAUTH_INVALID_SIGNATURE = -602,   /**< invalidSignature(2) */

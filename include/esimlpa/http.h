@@ -19,8 +19,17 @@
 extern "C" {
 #endif
 
-/* 2 added last_error; structs of version 1 (without it) are still accepted. */
-#define ESIMLPA_HTTP_TRANSPORT_VERSION 2
+/* 2 added last_error, 3 set_euicc_ci and set_abort; structs of older
+ * versions (without them) are still accepted. */
+#define ESIMLPA_HTTP_TRANSPORT_VERSION 3
+
+/** A certificate issuer's public key identifier: the SubjectKeyIdentifier of
+ *  a GSMA RSP CI root, as the eUICC lists it in euiccCiPKIdListForVerification
+ *  (EUICCInfo1, SGP.22 §5.7.8). */
+struct esimlpa_ci_pkid {
+    const uint8_t *id;
+    size_t len;
+};
 
 /** One HTTP response. The transport allocates body with malloc(); the caller frees it. */
 struct esimlpa_http_response {
@@ -50,6 +59,20 @@ struct esimlpa_http_transport {
      * stays valid until the next call on this transport.
      */
     const char *(*last_error)(void *user);
+    /**
+     * Optional (may be NULL; only read when version >= 3): the CIs the eUICC
+     * trusts. The flows call it before their first request of a session; a
+     * transport that verifies against bundled RSP CI roots then trusts only
+     * the roots among them whose SKI is listed. Returns 0 or ESIMLPA_E*.
+     */
+    int (*set_euicc_ci)(void *user, const struct esimlpa_ci_pkid *pkids, size_t count);
+    /**
+     * Optional (may be NULL; only read when version >= 3): while set, the
+     * transport polls @p should_abort during a request (at least every
+     * 100 ms) and gives the request up with ESIMLPA_ECANCELLED as soon as it
+     * returns non-zero. @p should_abort NULL clears it.
+     */
+    void (*set_abort)(void *user, int (*should_abort)(void *abort_user), void *abort_user);
 };
 
 void esimlpa_http_response_clear(struct esimlpa_http_response *resp);

@@ -10,6 +10,8 @@
 
 #define DEFAULT_MSS 255u
 #define MAX_MSS 255u
+#define DEFAULT_LOCK_WAIT_MS 30000L
+#define DEFAULT_APDU_TIMEOUT_MS 30000L
 
 int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out)
 {
@@ -27,6 +29,10 @@ int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out)
         return ESIMLPA_EINVAL;
     if (opts->store_data_mss > MAX_MSS)
         return ESIMLPA_EINVAL;
+    /* An AID is 5..16 bytes (ISO 7816-4 §8.2.1.2). */
+    if (opts->version >= 3 && opts->isd_r_aid &&
+        (opts->isd_r_aid_len < 5 || opts->isd_r_aid_len > 16))
+        return ESIMLPA_EBADAID;
 
     esimlpa_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
@@ -39,6 +45,19 @@ int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out)
     ctx->trace_apdu = opts->trace_apdu != 0;
     ctx->trace_http = opts->version >= 2 && opts->trace_http != 0;
     ctx->last_result_code = -1;
+    ctx->lock_wait_ms = DEFAULT_LOCK_WAIT_MS;
+    ctx->apdu_timeout_ms = DEFAULT_APDU_TIMEOUT_MS;
+    if (opts->version >= 3) {
+        if (opts->isd_r_aid) {
+            memcpy(ctx->isdr_aid, opts->isd_r_aid, opts->isd_r_aid_len);
+            ctx->isdr_aid_len = opts->isd_r_aid_len;
+            ctx->isdr_aid_given = 1;
+        }
+        if (opts->lock_wait_ms)
+            ctx->lock_wait_ms = opts->lock_wait_ms < 0 ? -1 : opts->lock_wait_ms;
+        if (opts->apdu_timeout_ms > 0)
+            ctx->apdu_timeout_ms = opts->apdu_timeout_ms;
+    }
     *out = ctx;
     return ESIMLPA_OK;
 }
@@ -72,6 +91,12 @@ void esimlpa_ctx_close(esimlpa_ctx *ctx)
         return;
     if (ctx->open || ctx->connected)
         esimlpa__apdu_close(ctx);
+}
+
+void esimlpa_ctx_cancel(esimlpa_ctx *ctx)
+{
+    if (ctx)
+        atomic_store(&ctx->cancel_requested, 1);
 }
 
 const char *esimlpa_ctx_last_error(const esimlpa_ctx *ctx)

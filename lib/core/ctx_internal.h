@@ -4,6 +4,7 @@
 #define ESIMLPA_CTX_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,16 @@ struct esimlpa_ctx {
     uint8_t channel;              /* logical channel of the ISD-R session */
     int channel_by_transport;     /* opened through tr->open_logical_channel */
     int card_gone;                /* the transport reported the card removed */
+
+    /* options version 3 */
+    uint8_t isdr_aid[16];         /* ISD-R AID given by the caller (isdr_aid_given) */
+    size_t isdr_aid_len;
+    int isdr_aid_given;           /* 0: probe the standard and the known AIDs */
+    long lock_wait_ms;            /* wait for another program holding the card; < 0: none */
+    long apdu_timeout_ms;         /* time one APDU exchange may take */
+
+    atomic_int cancel_requested;  /* set by esimlpa_ctx_cancel(), from any thread or a
+                                     signal handler (lock-free, async-signal-safe) */
 
     char last_error[512];
     uint16_t last_sw;

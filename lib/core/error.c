@@ -28,7 +28,7 @@ static const struct error_entry errors[] = {
     E(ESIMLPA_ENOCARD, "no card in the reader"),
     E(ESIMLPA_ECARDREMOVED, "card removed or reset"),
     E(ESIMLPA_ETIMEOUT, "no answer in time (card, modem or server)"),
-    E(ESIMLPA_EBUSY, "reader in use by another process"),
+    E(ESIMLPA_EBUSY, "the card is in use by another program"),
     E(ESIMLPA_ENOSERVICE, "PC/SC service not running"),
 
     E(ESIMLPA_ESW, "unexpected status word"),
@@ -83,6 +83,8 @@ static const struct error_entry errors[] = {
     E(ESIMLPA_EMETADATA_MISMATCH, "profile metadata in the package differs from the announced one"),
     E(ESIMLPA_EPPR_NOT_ALLOWED, "profile policy rules not allowed on this eUICC"),
     E(ESIMLPA_ENO_DEFAULT_DP, "no SM-DP+ address given and none configured on the eUICC"),
+    E(ESIMLPA_EOID_MISMATCH, "the SM-DP+ OID of the server differs from the activation code's"),
+    E(ESIMLPA_ECANCELLED, "cancelled"),
 
     E(ESIMLPA_EAUTH_INVALID_CERTIFICATE, "server authentication: invalid certificate"),
     E(ESIMLPA_EAUTH_INVALID_SIGNATURE, "server authentication: invalid signature"),
