@@ -201,7 +201,8 @@ int main(int argc, char **argv)
     memset(&rc, 0, sizeof rc);
     rc.inner = softeuicc_transport(se);
     rc.pub = (struct esimlpa_apdu_transport){ ESIMLPA_APDU_TRANSPORT_VERSION, &rc, rec_connect,
-                                              rec_disconnect, rec_transmit, NULL, NULL };
+                                              rec_disconnect, rec_transmit, NULL, NULL,
+                                              NULL, NULL, NULL };
     struct esimlpa_ctx_options co;
     memset(&co, 0, sizeof co);
     co.version = ESIMLPA_CTX_OPTIONS_VERSION;

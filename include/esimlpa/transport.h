@@ -18,8 +18,9 @@
 extern "C" {
 #endif
 
-/** Version of struct esimlpa_apdu_transport this header describes. */
-#define ESIMLPA_APDU_TRANSPORT_VERSION 1
+/** Version of struct esimlpa_apdu_transport this header describes. Version 2
+ *  added lock, unlock and reconnect; version-1 structs are still accepted. */
+#define ESIMLPA_APDU_TRANSPORT_VERSION 2
 
 /** Largest response a transmit callback must be able to return (256 data + SW). */
 #define ESIMLPA_APDU_MAX_RESPONSE 258
@@ -53,6 +54,25 @@ struct esimlpa_apdu_transport {
                                 uint8_t *channel);
     /** Optional, paired with open_logical_channel (AT+CCHC). */
     int (*close_logical_channel)(void *user, uint8_t channel);
+
+    /* version 2 */
+    /**
+     * Optional. Take exclusive use of the card for one whole operation (a
+     * download is one): PC/SC SCardBeginTransaction, a lock on a modem's
+     * device. Waits at most @p wait_ms (< 0: not at all) while another
+     * program holds it, then returns ESIMLPA_EBUSY.
+     */
+    int (*lock)(void *user, long wait_ms);
+    /** Optional, paired with lock. */
+    void (*unlock)(void *user);
+    /**
+     * Optional. Re-establish the connection after the card was reset (a
+     * REFRESH after EnableProfile, or the card reported reset); with @p
+     * power_cycle non-zero, power-cycle the card first where the reader can
+     * (PC/SC SCardReconnect with SCARD_RESET_CARD / SCARD_UNPOWER_CARD).
+     * Logical channels are gone afterwards: the library opens its own again.
+     */
+    int (*reconnect)(void *user, int power_cycle);
 };
 
 /** Options of the built-in PC/SC (pcsc-lite) backend. */

@@ -22,7 +22,10 @@ int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out)
     if (!opts || opts->version < 1 || opts->version > ESIMLPA_CTX_OPTIONS_VERSION)
         return ESIMLPA_EINVAL;
     const struct esimlpa_apdu_transport *tr = opts->transport;
-    if (!tr || tr->version != ESIMLPA_APDU_TRANSPORT_VERSION || !tr->transmit)
+    if (!tr || tr->version < 1 || tr->version > ESIMLPA_APDU_TRANSPORT_VERSION || !tr->transmit)
+        return ESIMLPA_EINVAL;
+    /* lock and unlock come as a pair (version 2). */
+    if (tr->version >= 2 && !tr->lock != !tr->unlock)
         return ESIMLPA_EINVAL;
     /* open/close of a logical channel by the transport come as a pair. */
     if (tr->close_logical_channel && !tr->open_logical_channel)
