@@ -35,6 +35,8 @@ struct cli {
     int n_resolve;
     int insecure;           /* --insecure */
     long timeout_s;         /* --timeout SECONDS, 0 = library default */
+    long wait_s;            /* --wait S: wait for another program holding the card; -1 = default */
+    long apdu_timeout_s;    /* --apdu-timeout S, 0 = library default */
 
     struct esimlpa_apdu_transport *tr;
     esimlpa_ctx *ctx;

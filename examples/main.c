@@ -28,6 +28,9 @@ static const char global_help[] =
     "  --resolve H:P:ADDR   connect to ADDR for host H port P (repeatable, like curl)\n"
     "  --insecure           do not verify the server's TLS certificate (testing only)\n"
     "  --timeout SECONDS    per-request HTTP timeout (default 60)\n"
+    "  --wait SECONDS       how long to wait while another program uses the card\n"
+    "                       (default 30; 0: fail at once with exit status 2)\n"
+    "  --apdu-timeout S     time the card may take for one APDU (default 30)\n"
     "  --help               show help (also after a command)\n"
     "  --version            show the program and library version\n"
     "\n"
@@ -112,6 +115,9 @@ int cli_open(struct cli *cli)
     o.log_level = cli->trace ? ESIMLPA_LOG_TRACE : ESIMLPA_LOG_WARN;
     o.trace_apdu = cli->trace;
     o.trace_http = cli->trace;
+    if (cli->wait_s >= 0)
+        o.lock_wait_ms = cli->wait_s > 0 ? cli->wait_s * 1000 : -1;
+    o.apdu_timeout_ms = cli->apdu_timeout_s * 1000;
     rc = esimlpa_ctx_new(&o, &cli->ctx);
     if (rc == ESIMLPA_OK)
         rc = esimlpa_ctx_open(cli->ctx);
@@ -186,6 +192,7 @@ int main(int argc, char **argv)
 {
     struct cli cli;
     memset(&cli, 0, sizeof cli);
+    cli.wait_s = -1;
     int help = 0;
     /* Global options may appear anywhere; the rest is the command line. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
@@ -255,6 +262,23 @@ int main(int argc, char **argv)
                 }
                 cli.timeout_s = t;
             }
+        } else if (strcmp(a, "--wait") == 0 || strcmp(a, "--apdu-timeout") == 0) {
+            /* Seconds: --wait 0..3600 (0: do not wait), --apdu-timeout 1..3600. */
+            long lo = a[2] == 'w' ? 0 : 1;
+            char *end;
+            errno = 0;
+            long s = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+            if (i + 1 >= argc || errno || end == argv[i + 1] || *end || s < lo || s > 3600) {
+                rc = cli_usage(&cli, "%s wants seconds from %ld to 3600%s%s%s", a, lo,
+                               i + 1 < argc ? ", not '" : "", i + 1 < argc ? argv[i + 1] : "",
+                               i + 1 < argc ? "'" : "");
+                goto out;
+            }
+            i++;
+            if (a[2] == 'w')
+                cli.wait_s = s;
+            else
+                cli.apdu_timeout_s = s;
         } else if (strncmp(a, "--reader=", 9) == 0) {
             cli.reader = a + 9;
         } else if (strncmp(a, "--modem=", 8) == 0) {

@@ -7,16 +7,20 @@
  * modems that ignore the =? test commands, answers without the +CGLA:
  * prefix, unquoted or lowercase hex and odd channel number formats.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <esimlpa/error.h>
 #include <esimlpa/transport.h>
 
 #include "at_internal.h"
+#include "card_lockfile.h"
 
 #define DEFAULT_BAUD 115200u
 #define DEFAULT_TIMEOUT_MS 10000u
@@ -40,6 +44,11 @@ struct at_transport {
     char line[ESIMLPA_AT_LINE_MAX + 1];
     size_t line_len;
     int line_overflow;      /* current line longer than ESIMLPA_AT_LINE_MAX: dropped */
+
+    int locked;             /* lock() holds the UUCP lock file */
+    int fd_locked;          /* flock(2) on fd held */
+    long long lock_deadline; /* when the wait for the device's flock ends */
+    char lock_path[512];    /* the UUCP lock file */
 
     char final[96];         /* final result of the last command ("+CME ERROR: 4") */
     char last_error[256];
@@ -169,12 +178,67 @@ static int error_answer(struct at_transport *t, const char *what)
     return ESIMLPA_ETRANSPORT;
 }
 
+/* flock(2) on the open device, polling until t->lock_deadline: other
+ * programs that lock the device node itself keep out while we hold it. */
+static int flock_device(struct at_transport *t)
+{
+    for (;;) {
+        if (flock(t->fd, LOCK_EX | LOCK_NB) == 0) {
+            t->fd_locked = 1;
+            return ESIMLPA_OK;
+        }
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return ESIMLPA_OK;   /* a device that cannot be flocked: the UUCP lock stands */
+        if (esimlpa__at_now_ms() >= t->lock_deadline) {
+            set_error(t, "%s is locked (flock) by another program", t->device);
+            return ESIMLPA_EBUSY;
+        }
+        struct timespec ts = { 0, 20 * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* One owner per modem for an operation: the UUCP lock file that serial tools
+ * honour, then flock(2) on the device once it is open. */
+static int at_lock(void *user, long wait_ms)
+{
+    struct at_transport *t = user;
+    if (t->locked)
+        return ESIMLPA_OK;
+    char err[600];
+    int rc = esimlpa__uucp_lock(t->device, wait_ms, t->lock_path, sizeof t->lock_path, err,
+                                sizeof err);
+    if (rc != ESIMLPA_OK) {
+        set_error(t, "%s", err);
+        return rc;
+    }
+    t->locked = 1;
+    t->lock_deadline = esimlpa__at_now_ms() + (wait_ms > 0 ? wait_ms : 0);
+    if (t->fd >= 0 && (rc = flock_device(t)) != ESIMLPA_OK) {
+        esimlpa__uucp_unlock(t->lock_path);
+        t->locked = 0;
+    }
+    return rc;
+}
+
+static void at_unlock(void *user)
+{
+    struct at_transport *t = user;
+    if (t->fd_locked && t->fd >= 0)
+        flock(t->fd, LOCK_UN);
+    t->fd_locked = 0;
+    if (t->locked)
+        esimlpa__uucp_unlock(t->lock_path);
+    t->locked = 0;
+}
+
 static void at_disconnect(void *user)
 {
     struct at_transport *t = user;
     if (t->fd >= 0)
         close(t->fd);
     t->fd = -1;
+    t->fd_locked = 0;
     t->have_session = 0;
     t->use_csim = t->force_csim;
     t->rx_off = t->rx_len = 0;
@@ -186,10 +250,15 @@ static int at_connect(void *user)
     struct at_transport *t = user;
     at_disconnect(t);
     t->last_error[0] = '\0';
+    int rc0;
     int fd = esimlpa__at_serial_open(t->device, t->baud, t->last_error, sizeof t->last_error);
     if (fd < 0)
         return fd;
     t->fd = fd;
+    if (t->locked && (rc0 = flock_device(t)) != ESIMLPA_OK) {
+        at_disconnect(t);
+        return rc0;
+    }
 
     /* Echo off; some modems need a first command to wake up, so try twice. */
     int rc = at_command(t, "ATE0", t->probe_ms, NULL, NULL, NULL);
@@ -359,6 +428,8 @@ int esimlpa_at_transport_new(const struct esimlpa_at_options *opts,
     t->pub.transmit = at_transmit;
     t->pub.open_logical_channel = at_open_channel;
     t->pub.close_logical_channel = at_close_channel;
+    t->pub.lock = at_lock;
+    t->pub.unlock = at_unlock;
     *out = &t->pub;
     return ESIMLPA_OK;
 }
@@ -368,6 +439,7 @@ void esimlpa_at_transport_free(struct esimlpa_apdu_transport *pub)
     if (!pub)
         return;
     struct at_transport *t = (struct at_transport *)pub;
+    at_unlock(t);
     at_disconnect(t);
     free(t->device);
     free(t);

@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Built-in PC/SC (pcsc-lite) APDU transport. The card is shared with other
- * processes (SCARD_SHARE_SHARED); 61xx/6Cxx from T=0 are passed through for
- * the ISO 7816 layer to handle.
+ * processes (SCARD_SHARE_SHARED) between operations; during one it is held
+ * with a lock file (bounded wait, see card_lockfile.c) and a PC/SC
+ * transaction (other PC/SC programs wait). 61xx/6Cxx from T=0 are passed
+ * through for the ISO 7816 layer to handle.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <winscard.h>
 
 #include <esimlpa/error.h>
 #include <esimlpa/transport.h>
+
+#include "card_lockfile.h"
 
 struct pcsc_transport {
     struct esimlpa_apdu_transport pub;  /* first: the public handle points here */
@@ -22,12 +27,18 @@ struct pcsc_transport {
     int have_card;
     DWORD active_protocol;
     char *reader;                       /* connected reader's name */
+    int lock_fd;                        /* held lock file, -1 when not locked */
+    char *lock_reader;                  /* reader chosen and locked before connect */
+    int in_transaction;                 /* SCardBeginTransaction is in force */
+    char lock_err[600];
 };
 
 static int pcsc_connect(void *user);
 static void pcsc_disconnect(void *user);
 static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t *resp,
                          size_t *resp_len);
+static int pcsc_lock(void *user, long wait_ms);
+static void pcsc_unlock(void *user);
 
 /* PC/SC result -> ESIMLPA_E*. @in_session: a missing card means it was removed. */
 static int map_pcsc(LONG rv, int in_session)
@@ -162,6 +173,9 @@ int esimlpa_pcsc_transport_new(const struct esimlpa_pcsc_options *opts,
     t->pub.connect = pcsc_connect;
     t->pub.disconnect = pcsc_disconnect;
     t->pub.transmit = pcsc_transmit;
+    t->pub.lock = pcsc_lock;
+    t->pub.unlock = pcsc_unlock;
+    t->lock_fd = -1;
     *out = &t->pub;
     return ESIMLPA_OK;
 }
@@ -179,6 +193,7 @@ void esimlpa_pcsc_transport_free(struct esimlpa_apdu_transport *tr)
     if (!t)
         return;
     pcsc_disconnect(t);
+    pcsc_unlock(t);
     free(t->reader_opt);
     free(t);
 }
@@ -206,6 +221,111 @@ static DWORD wanted_protocols(int protocol)
     case 2: return SCARD_PROTOCOL_T1;
     default: return SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1;
     }
+}
+
+/* Exclusive use for one operation. pcsc-lite has no timeout of its own: its
+ * SCardBeginTransaction (and, inside pcscd, SCardConnect) wait as long as
+ * another client's transaction lasts. So libesimlpa programs first take a
+ * lock file per reader with a bounded wait; the transaction then keeps other
+ * PC/SC programs out (they wait in pcsc-lite until it ends). */
+static int begin_transaction(struct pcsc_transport *t)
+{
+    LONG rv = SCardBeginTransaction(t->card);
+    if (rv != SCARD_S_SUCCESS)
+        return map_pcsc(rv, 1);
+    t->in_transaction = 1;
+    return ESIMLPA_OK;
+}
+
+/* Before connect: the reader connect() will use (named, by index, or the first
+ * one with a card present), as a malloc'd name in t->lock_reader. */
+static int choose_reader(struct pcsc_transport *t)
+{
+    if (!t->have_ctx) {
+        LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, NULL, NULL, &t->hctx);
+        if (rv != SCARD_S_SUCCESS)
+            return map_pcsc(rv, 0);
+        t->have_ctx = 1;
+    }
+    char *multi = NULL;
+    DWORD len = 0;
+    int rc = list_readers(t->hctx, &multi, &len);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    const char *match = NULL;
+    if (t->reader_opt) {
+        for (const char *p = multi; *p && !match; p += strlen(p) + 1)
+            if (strcmp(p, t->reader_opt) == 0)
+                match = p;
+        if (!match && is_index(t->reader_opt)) {
+            long want = strtol(t->reader_opt, NULL, 10), i = 0;
+            for (const char *p = multi; *p && !match; p += strlen(p) + 1, i++)
+                if (i == want)
+                    match = p;
+        }
+        rc = match ? ESIMLPA_OK : ESIMLPA_ENOREADER;
+    } else {
+        /* The first reader with a card present (pcscd's state, no card I/O). */
+        rc = ESIMLPA_ENOCARD;
+        for (const char *p = multi; *p && !match; p += strlen(p) + 1) {
+            SCARD_READERSTATE rs;
+            memset(&rs, 0, sizeof rs);
+            rs.szReader = p;
+            rs.dwCurrentState = SCARD_STATE_UNAWARE;
+            if (SCardGetStatusChange(t->hctx, 0, &rs, 1) == SCARD_S_SUCCESS &&
+                (rs.dwEventState & SCARD_STATE_PRESENT) && !(rs.dwEventState & SCARD_STATE_MUTE))
+                match = p;
+        }
+        if (match)
+            rc = ESIMLPA_OK;
+    }
+    if (match) {
+        free(t->lock_reader);
+        t->lock_reader = strdup(match);
+        if (!t->lock_reader)
+            rc = ESIMLPA_ENOMEM;
+    }
+    free(multi);
+    return rc;
+}
+
+static int pcsc_lock(void *user, long wait_ms)
+{
+    struct pcsc_transport *t = user;
+    if (t->lock_fd >= 0)
+        return ESIMLPA_OK;
+    if (!t->have_card) {
+        int rc = choose_reader(t);
+        if (rc != ESIMLPA_OK)
+            return rc;
+    }
+    const char *name = t->have_card ? t->reader : t->lock_reader;
+    int fd = esimlpa__flock_acquire("pcsc", name, wait_ms, t->lock_err, sizeof t->lock_err);
+    if (fd < 0)
+        return fd;
+    t->lock_fd = fd;
+    if (t->have_card) {
+        int rc = begin_transaction(t);
+        if (rc != ESIMLPA_OK) {
+            close(t->lock_fd);
+            t->lock_fd = -1;
+            return rc;
+        }
+    }
+    return ESIMLPA_OK;
+}
+
+static void pcsc_unlock(void *user)
+{
+    struct pcsc_transport *t = user;
+    if (t->in_transaction && t->have_card)
+        SCardEndTransaction(t->card, SCARD_LEAVE_CARD);
+    t->in_transaction = 0;
+    if (t->lock_fd >= 0)
+        close(t->lock_fd);
+    t->lock_fd = -1;
+    free(t->lock_reader);
+    t->lock_reader = NULL;
 }
 
 static int connect_reader(struct pcsc_transport *t, const char *name)
@@ -245,7 +365,15 @@ static int pcsc_connect(void *user)
     if (rc != ESIMLPA_OK)
         return rc;
 
-    if (t->reader_opt) {
+    if (t->lock_reader) {
+        /* lock() chose (and locked) the reader already. */
+        rc = ESIMLPA_ENOREADER;
+        for (const char *p = multi; *p; p += strlen(p) + 1)
+            if (strcmp(p, t->lock_reader) == 0) {
+                rc = connect_reader(t, p);
+                break;
+            }
+    } else if (t->reader_opt) {
         /* An exact reader name wins over an index ("0" could be a name too). */
         const char *match = NULL;
         for (const char *p = multi; *p && !match; p += strlen(p) + 1)
@@ -273,6 +401,8 @@ static int pcsc_connect(void *user)
         }
     }
     free(multi);
+    if (rc == ESIMLPA_OK && t->lock_fd >= 0)
+        rc = begin_transaction(t);
     return rc;
 }
 
@@ -282,6 +412,9 @@ static void pcsc_disconnect(void *user)
     if (!t)
         return;
     if (t->have_card) {
+        if (t->in_transaction)
+            SCardEndTransaction(t->card, SCARD_LEAVE_CARD);
+        t->in_transaction = 0;
         SCardDisconnect(t->card, SCARD_LEAVE_CARD);
         t->have_card = 0;
     }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apdu/apdu_internal.h"
+#include "core/card_lock.h"
 #include "core/esimlpa_version.h"
 
 #define DEFAULT_MSS 255u
@@ -79,7 +80,11 @@ int esimlpa_ctx_open(esimlpa_ctx *ctx)
         return ESIMLPA_EINVAL;
     if (ctx->open)
         return esimlpa__fail(ctx, ESIMLPA_ESTATE, "open: context already open");
-    int rc = esimlpa__apdu_open(ctx);
+    int rc = esimlpa__card_lock(ctx, "open");
+    if (rc != ESIMLPA_OK)
+        return rc;
+    rc = esimlpa__apdu_open(ctx);
+    esimlpa__card_unlock(ctx);
     if (rc != ESIMLPA_OK)
         return rc;
     esimlpa__clear_error(ctx);
@@ -92,8 +97,15 @@ void esimlpa_ctx_close(esimlpa_ctx *ctx)
 {
     if (!ctx)
         return;
-    if (ctx->open || ctx->connected)
+    if (ctx->open || ctx->connected) {
+        /* Closing the channel is one APDU: do it under the lock when it can be
+         * had, else anyway (the channel is ours). */
+        int locked = ctx->connected && !ctx->card_gone &&
+                     esimlpa__card_lock(ctx, "close") == ESIMLPA_OK;
         esimlpa__apdu_close(ctx);
+        if (locked)
+            esimlpa__card_unlock(ctx);
+    }
 }
 
 void esimlpa_ctx_cancel(esimlpa_ctx *ctx)

@@ -35,6 +35,7 @@ struct esimlpa_ctx {
     int isdr_aid_given;           /* 0: probe the standard and the known AIDs */
     long lock_wait_ms;            /* wait for another program holding the card; < 0: none */
     long apdu_timeout_ms;         /* time one APDU exchange may take */
+    unsigned lock_depth;          /* nesting of esimlpa__card_lock() */
 
     atomic_int cancel_requested;  /* set by esimlpa_ctx_cancel(), from any thread or a
                                      signal handler (lock-free, async-signal-safe) */

@@ -11,6 +11,7 @@
 
 #include "../apdu/apdu_internal.h"
 #include "../asn1util/asn1util.h"
+#include "../core/card_lock.h"
 #include "../util/util_internal.h"
 
 int esimlpa__es10_begin(esimlpa_ctx *ctx, const char *what)
@@ -54,7 +55,11 @@ int esimlpa__es10_exchange(esimlpa_ctx *ctx, const char *what,
     }
     uint8_t *resp = NULL;
     size_t resp_len = 0;
-    int rc = esimlpa__es10_transceive(ctx, what, req, req_len, &resp, &resp_len);
+    int rc = esimlpa__card_lock(ctx, what);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    rc = esimlpa__es10_transceive(ctx, what, req, req_len, &resp, &resp_len);
+    esimlpa__card_unlock(ctx);
     if (rc != ESIMLPA_OK) {
         free(resp);
         return rc;

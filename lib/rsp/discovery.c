@@ -49,9 +49,9 @@ static int take_events(esimlpa_ctx *ctx, struct esimlpa__es11_auth_client *in,
     return ESIMLPA_OK;
 }
 
-int esimlpa_discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
-                          const char *smds_address, const char *imei,
-                          struct esimlpa_event_list **out)
+static int discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                         const char *smds_address, const char *imei,
+                         struct esimlpa_event_list **out)
 {
     if (!ctx)
         return ESIMLPA_EINVAL;
@@ -141,5 +141,22 @@ done:
     esimlpa_euicc_info1_free(info1);
     esimlpa__es9p_init_auth_clear(&s.ia);
     free(root);
+    return rc;
+}
+
+/* One eUICC session with the SM-DS: the card is held for all of it. */
+int esimlpa_discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                          const char *smds_address, const char *imei,
+                          struct esimlpa_event_list **out)
+{
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    if (out)
+        *out = NULL;
+    int rc = esimlpa__card_lock(ctx, "discovery");
+    if (rc != ESIMLPA_OK)
+        return rc;
+    rc = discovery_run(ctx, http, smds_address, imei, out);
+    esimlpa__card_unlock(ctx);
     return rc;
 }

@@ -313,7 +313,13 @@ int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options
     r->s.ctx = ctx;
     r->s.es9.ctx = ctx;
     r->s.es9.http = opts->http;
-    int rc = run(r, out);
+    /* A download is one session: the card is ours from the challenge to the
+     * last notification (issue: one owner per card). */
+    int rc = esimlpa__card_lock(ctx, "download");
+    if (rc == ESIMLPA_OK) {
+        rc = run(r, out);
+        esimlpa__card_unlock(ctx);
+    }
     /* The metadata ICCID, when the PIR did not name it. */
     if (!out->iccid[0] && r->md.iccid[0])
         memcpy(out->iccid, r->md.iccid, sizeof out->iccid);

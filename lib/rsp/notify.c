@@ -26,8 +26,8 @@ int esimlpa__notification_deliver(esimlpa_ctx *ctx, struct esimlpa__es9p *es9, c
     return rc;
 }
 
-int esimlpa_notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
-                                  long seq_number, size_t *delivered, size_t *failed)
+static int notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                                 long seq_number, size_t *delivered, size_t *failed)
 {
     if (delivered)
         *delivered = 0;
@@ -84,4 +84,23 @@ int esimlpa_notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transpor
     }
     esimlpa__clear_error(ctx);
     return ESIMLPA_OK;
+}
+
+/* The whole delivery holds the card: retrieving and removing notifications
+ * must not interleave with another program's (issue: one owner per card). */
+int esimlpa_notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                                  long seq_number, size_t *delivered, size_t *failed)
+{
+    if (delivered)
+        *delivered = 0;
+    if (failed)
+        *failed = 0;
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    int rc = esimlpa__card_lock(ctx, "notifications");
+    if (rc != ESIMLPA_OK)
+        return rc;
+    rc = notifications_process(ctx, http, seq_number, delivered, failed);
+    esimlpa__card_unlock(ctx);
+    return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <esimlpa/download.h>
 
+#include "../core/card_lock.h"
 #include "../core/ctx_internal.h"
 #include "../es10/es10_download.h"
 #include "../es9p/es9p_internal.h"

@@ -19,6 +19,10 @@ if [ -n "${ESIMLPA_IT_INNER:-}" ]; then
     ip link set lo up || { echo "FAIL: cannot bring up loopback" >&2; exit 1; }
     mkdir -p /run/pcscd && mount -t tmpfs tmpfs /run/pcscd \
         || { echo "FAIL: cannot mount a private /run/pcscd" >&2; exit 1; }
+    # The card lock files (libesimlpa's per-reader lock, UUCP modem locks) are
+    # private too: every test's reader is "Virtual PCD 00 00".
+    mkdir -p /run/lock && mount -t tmpfs tmpfs /run/lock \
+        || { echo "FAIL: cannot mount a private /run/lock" >&2; exit 1; }
 fi
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -20,6 +20,7 @@ fi
 
 ip link set lo up || exit 1
 mkdir -p /run/pcscd && mount -t tmpfs tmpfs /run/pcscd || exit 1
+mkdir -p /run/lock && mount -t tmpfs tmpfs /run/lock || exit 1   # private card lock files
 TMP=$(mktemp -d /tmp/esimlpa-vpcd.XXXXXX)
 PCSCD_PID=""
 CARD_PID=""
