@@ -30,6 +30,10 @@ int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what,
                              const uint8_t *req, size_t req_len,
                              uint8_t **resp, size_t *resp_len);
 
+/* The time one APDU may take on the built-in PC/SC transport (ctx option
+ * apdu_timeout_ms); no effect on other transports. */
+void esimlpa__pcsc_set_apdu_timeout(struct esimlpa_apdu_transport *tr, long ms);
+
 /* Map a status word to an ESIMLPA_E* code (ESIMLPA_OK for 9000/91xx). */
 int esimlpa__sw_to_error(uint16_t sw);
 

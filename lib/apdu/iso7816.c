@@ -146,7 +146,9 @@ static int xmit(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t c
     if (rc != ESIMLPA_OK) {
         if (rc > 0)
             rc = ESIMLPA_ETRANSPORT;
-        if (rc == ESIMLPA_ECARDREMOVED || rc == ESIMLPA_ENOCARD)
+        /* A pulled card, or one that stopped answering: nothing more is sent
+         * on this session (not even the channel close). */
+        if (rc == ESIMLPA_ECARDREMOVED || rc == ESIMLPA_ENOCARD || rc == ESIMLPA_ETIMEOUT)
             ctx->card_gone = 1;
         return esimlpa__fail(ctx, rc, "%s: %s", step, esimlpa_strerror(rc));
     }

@@ -16,6 +16,9 @@
 #include <esimlpa/transport.h>
 
 #include "card_lockfile.h"
+#include "pcsc_worker.h"
+
+#define DEFAULT_APDU_TIMEOUT_MS 30000L
 
 struct pcsc_transport {
     struct esimlpa_apdu_transport pub;  /* first: the public handle points here */
@@ -30,6 +33,10 @@ struct pcsc_transport {
     int lock_fd;                        /* held lock file, -1 when not locked */
     char *lock_reader;                  /* reader chosen and locked before connect */
     int in_transaction;                 /* SCardBeginTransaction is in force */
+    struct pcsc_worker *worker;         /* runs SCardTransmit under a time limit */
+    long apdu_timeout_ms;
+    int stuck;                          /* a transmit timed out and is still blocked in
+                                           pcsc-lite: the handle and context are unusable */
     char lock_err[600];
 };
 
@@ -176,6 +183,7 @@ int esimlpa_pcsc_transport_new(const struct esimlpa_pcsc_options *opts,
     t->pub.lock = pcsc_lock;
     t->pub.unlock = pcsc_unlock;
     t->lock_fd = -1;
+    t->apdu_timeout_ms = DEFAULT_APDU_TIMEOUT_MS;
     *out = &t->pub;
     return ESIMLPA_OK;
 }
@@ -292,6 +300,8 @@ static int choose_reader(struct pcsc_transport *t)
 static int pcsc_lock(void *user, long wait_ms)
 {
     struct pcsc_transport *t = user;
+    if (t->stuck)
+        return ESIMLPA_ETIMEOUT;   /* pcsc-lite is blocked in the timed-out transmit */
     if (t->lock_fd >= 0)
         return ESIMLPA_OK;
     if (!t->have_card) {
@@ -318,7 +328,7 @@ static int pcsc_lock(void *user, long wait_ms)
 static void pcsc_unlock(void *user)
 {
     struct pcsc_transport *t = user;
-    if (t->in_transaction && t->have_card)
+    if (t->in_transaction && t->have_card && !t->stuck)
         SCardEndTransaction(t->card, SCARD_LEAVE_CARD);
     t->in_transaction = 0;
     if (t->lock_fd >= 0)
@@ -351,6 +361,8 @@ static int connect_reader(struct pcsc_transport *t, const char *name)
 static int pcsc_connect(void *user)
 {
     struct pcsc_transport *t = user;
+    if (t->stuck)
+        return ESIMLPA_ETIMEOUT;
     if (t->have_card)
         return ESIMLPA_OK;
     if (!t->have_ctx) {
@@ -411,6 +423,15 @@ static void pcsc_disconnect(void *user)
     struct pcsc_transport *t = user;
     if (!t)
         return;
+    if (t->stuck) {
+        /* A transmit is still blocked in pcsc-lite holding the context's lock:
+         * any SCard call would block too. Leave the handle and the context to
+         * the abandoned worker (they go with the process). */
+        t->have_card = t->have_ctx = t->in_transaction = 0;
+        t->worker = NULL;
+    }
+    esimlpa__pcsc_worker_stop(t->worker);
+    t->worker = NULL;
     if (t->have_card) {
         if (t->in_transaction)
             SCardEndTransaction(t->card, SCARD_LEAVE_CARD);
@@ -452,12 +473,29 @@ static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
     struct pcsc_transport *t = user;
     if (!t || !cmd || !resp || !resp_len)
         return ESIMLPA_EINVAL;
+    if (t->stuck)
+        return ESIMLPA_ETIMEOUT;
     if (!t->have_card)
         return ESIMLPA_ENOCARD;
     const SCARD_IO_REQUEST *pci =
         (t->active_protocol == SCARD_PROTOCOL_T1) ? SCARD_PCI_T1 : SCARD_PCI_T0;
-    DWORD rlen = (DWORD)*resp_len;
-    LONG rv = SCardTransmit(t->card, pci, cmd, (DWORD)cmd_len, NULL, resp, &rlen);
+    if (!t->worker) {
+        int wrc = esimlpa__pcsc_worker_start(&t->worker);
+        if (wrc != ESIMLPA_OK)
+            return wrc;
+    }
+    size_t n = *resp_len;
+    LONG rv = SCARD_S_SUCCESS;
+    int wrc = esimlpa__pcsc_worker_transmit(t->worker, t->card, pci, cmd, cmd_len, resp, &n,
+                                            t->apdu_timeout_ms, &rv);
+    if (wrc == ESIMLPA_ETIMEOUT) {
+        t->stuck = 1;
+        t->worker = NULL;    /* abandoned: it frees itself */
+        return ESIMLPA_ETIMEOUT;
+    }
+    if (wrc != ESIMLPA_OK)
+        return wrc;
+    DWORD rlen = (DWORD)n;
     if (rv != SCARD_S_SUCCESS) {
         int rc = map_pcsc(rv, 1);
         if (rc == ESIMLPA_ETRANSPORT && card_was_removed(t))
@@ -470,4 +508,11 @@ static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
         return ESIMLPA_ECARDREMOVED;
     *resp_len = rlen;
     return ESIMLPA_OK;
+}
+
+void esimlpa__pcsc_set_apdu_timeout(struct esimlpa_apdu_transport *tr, long ms)
+{
+    struct pcsc_transport *t = as_pcsc(tr);
+    if (t && ms > 0)
+        t->apdu_timeout_ms = ms;
 }

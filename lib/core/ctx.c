@@ -80,6 +80,7 @@ int esimlpa_ctx_open(esimlpa_ctx *ctx)
         return ESIMLPA_EINVAL;
     if (ctx->open)
         return esimlpa__fail(ctx, ESIMLPA_ESTATE, "open: context already open");
+    esimlpa__pcsc_set_apdu_timeout(ctx->tr, ctx->apdu_timeout_ms);
     int rc = esimlpa__card_lock(ctx, "open");
     if (rc != ESIMLPA_OK)
         return rc;

@@ -81,3 +81,18 @@ expect_rc 1 "--apdu-timeout 0"
 run --wait 0 notification list
 expect_rc 0 "notification list after the downloads"
 note "card lock: ok"
+
+# 5. A silent card (the eUICC never answers GetProfilesInfo): with
+#    --apdu-timeout 2 the CLI gives up after ~2 s with ETIMEOUT's line and
+#    exits (pcsc-lite cannot interrupt the blocked SCardTransmit: the library
+#    leaves it to a worker thread and does not touch the handle again).
+h_stop_euicc
+h_euicc_faults "$H_TMP/state.json" BF2D:silent
+t0=$(ms)
+OUT=$(timeout 20 "$CLI" --apdu-timeout 2 profile list 2>"$H_TMP/err"); RC=$?; ERR=$(cat "$H_TMP/err")
+t1=$(ms)
+expect_rc 2 "profile list on a silent card"
+[ "$ERR" = "esimlpa: profile list: STORE DATA (GetProfilesInfo): no answer in time (card, modem or server)" ] \
+    || fail "silent card message: '$ERR'"
+[ $((t1 - t0)) -ge 1900 ] && [ $((t1 - t0)) -lt 8000 ] || fail "silent card: gave up after $((t1 - t0)) ms"
+note "silent card: ETIMEOUT after $((t1 - t0)) ms"

@@ -6,6 +6,7 @@
  *         garbage   answer DE AD BE EF + 9000 without processing
  *         remove    the card is removed: no answer, the vpcd connection closes
  *                   and the program exits (its state file is as before the command)
+ *         silent    a hung card: the command is never answered (the reader waits)
  *   count=C  only the first C matching commands (default: every one). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,8 @@ int softeuicc_add_es10_fault(struct softeuicc *se, const char *spec, char *err, 
             f.kind = SE_FAULT_GARBAGE;
         } else if (!strcmp(tok, "remove") && !f.kind) {
             f.kind = SE_FAULT_REMOVE;
+        } else if (!strcmp(tok, "silent") && !f.kind) {
+            f.kind = SE_FAULT_SILENT;
         } else if (!strncmp(tok, "count=", 6)) {
             unsigned long c = strtoul(tok + 6, &end, 10);
             if (*end || c == 0 || c > 100000)
@@ -66,7 +69,7 @@ int softeuicc_add_es10_fault(struct softeuicc *se, const char *spec, char *err, 
     se->es10_faults[se->n_es10_faults++] = f;
     return 0;
 bad:
-    snprintf(err, errlen, "--fault-es10 '%s': want TAG[/N]:sw=XXXX|garbage|remove[:count=C] "
+    snprintf(err, errlen, "--fault-es10 '%s': want TAG[/N]:sw=XXXX|garbage|remove|silent[:count=C] "
              "(TAG hex, e.g. BF38 or BF36/3)", spec);
     return -1;
 }
@@ -82,12 +85,17 @@ unsigned se_es10_fault(struct softeuicc *se, unsigned tag, unsigned segment, str
         f->used++;
         *hit = 1;
         se_log(se, "ES10 %04X%s: injected fault %s", tag, segment ? " segment" : "",
-               f->kind == SE_FAULT_SW ? "sw" : f->kind == SE_FAULT_GARBAGE ? "garbage" : "remove");
+               f->kind == SE_FAULT_SW ? "sw" : f->kind == SE_FAULT_GARBAGE ? "garbage"
+               : f->kind == SE_FAULT_SILENT ? "silent" : "remove");
         if (f->kind == SE_FAULT_SW)
             return f->sw;
         if (f->kind == SE_FAULT_REMOVE) {
             se->removed = 1;
             return 0x6F00;     /* never sent: the connection closes first */
+        }
+        if (f->kind == SE_FAULT_SILENT) {
+            se->silent = 1;
+            return 0x6F00;     /* never sent: the card does not answer */
         }
         static const uint8_t garbage[] = { 0xDE, 0xAD, 0xBE, 0xEF };
         dbuf_put(out, garbage, sizeof(garbage));
@@ -99,4 +107,11 @@ unsigned se_es10_fault(struct softeuicc *se, unsigned tag, unsigned segment, str
 int softeuicc_removed(const struct softeuicc *se)
 {
     return se->removed;
+}
+
+int softeuicc_take_silent(struct softeuicc *se)
+{
+    int s = se->silent;
+    se->silent = 0;
+    return s;
 }

@@ -55,6 +55,8 @@ void softeuicc_process_apdu(struct softeuicc *se, const uint8_t *cmd, size_t cmd
 int softeuicc_add_es10_fault(struct softeuicc *se, const char *spec, char *err, size_t errlen);
 /* 1 once a "remove" fault fired: the caller drops the connection, sends nothing. */
 int softeuicc_removed(const struct softeuicc *se);
+/* 1 (once) when the last APDU must stay unanswered (--fault-es10 ...:silent). */
+int softeuicc_take_silent(struct softeuicc *se);
 
 /* Number of ES10 state save failures so far (0 in a healthy run). */
 unsigned softeuicc_save_failures(const struct softeuicc *se);

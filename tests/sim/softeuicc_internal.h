@@ -56,7 +56,7 @@ struct se_transport {
 
 /* One --fault-es10 knob (es10_faults.c). */
 #define SE_MAX_ES10_FAULTS 8
-enum { SE_FAULT_SW = 1, SE_FAULT_GARBAGE, SE_FAULT_REMOVE };
+enum { SE_FAULT_SW = 1, SE_FAULT_GARBAGE, SE_FAULT_REMOVE, SE_FAULT_SILENT };
 struct se_es10_fault {
     unsigned tag, segment, kind, sw, count, used;
 };
@@ -78,6 +78,7 @@ struct softeuicc {
     struct se_es10_fault es10_faults[SE_MAX_ES10_FAULTS];
     size_t n_es10_faults;
     int removed;                       /* a "remove" fault fired: the card is gone */
+    int silent;                        /* a "silent" fault fired: leave this APDU unanswered */
 };
 
 /* Persist the state after a change; logs and counts failures. */

@@ -119,6 +119,8 @@ static void serve_connection(struct softeuicc *se, int fd, const struct vpcd_opt
         softeuicc_process_apdu(se, buf, n, resp, &rlen);
         if (softeuicc_removed(se))
             return;              /* --fault-es10 ...:remove: the card is gone */
+        if (softeuicc_take_silent(se))
+            continue;            /* --fault-es10 ...:silent: a hung card */
         if (o->apdu_delay_ms > 0)
             sleep_ms(o->apdu_delay_ms);
         if (send_frame(fd, resp, rlen))
