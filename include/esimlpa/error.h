@@ -98,6 +98,8 @@ enum esimlpa_error {
     ESIMLPA_ENO_DEFAULT_DP = -564,      /**< no SM-DP+ address given and none configured */
     ESIMLPA_EOID_MISMATCH = -565,       /**< CERT.DPauth's SM-DP+ OID differs from the activation code's */
     ESIMLPA_ECANCELLED = -566,          /**< stopped by esimlpa_ctx_cancel() or the progress callback */
+    ESIMLPA_EROLLED_BACK = -567,        /**< renewal: the new profile failed its check; the old one is enabled again */
+    ESIMLPA_EJOURNAL = -568,            /**< renewal journal unreadable, unwritable or not for this card */
     /* ES10b.AuthenticateServer errors (AuthenticateErrorCode) */
     ESIMLPA_EAUTH_INVALID_CERTIFICATE = -601, /**< invalidCertificate(1) */
     ESIMLPA_EAUTH_INVALID_SIGNATURE = -602,   /**< invalidSignature(2) */

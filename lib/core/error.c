@@ -85,6 +85,8 @@ static const struct error_entry errors[] = {
     E(ESIMLPA_ENO_DEFAULT_DP, "no SM-DP+ address given and none configured on the eUICC"),
     E(ESIMLPA_EOID_MISMATCH, "the SM-DP+ OID of the server differs from the activation code's"),
     E(ESIMLPA_ECANCELLED, "cancelled"),
+    E(ESIMLPA_EROLLED_BACK, "the new profile failed its check; the old profile is enabled again"),
+    E(ESIMLPA_EJOURNAL, "the renewal journal cannot be used"),
 
     E(ESIMLPA_EAUTH_INVALID_CERTIFICATE, "server authentication: invalid certificate"),
     E(ESIMLPA_EAUTH_INVALID_SIGNATURE, "server authentication: invalid signature"),
