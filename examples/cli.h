@@ -23,6 +23,7 @@ enum {
 struct cli {
     const char *reader;     /* --reader NAME|INDEX */
     const char *modem;      /* --modem DEVICE[:SPEED]: AT modem instead of PC/SC */
+    const char *fail_extra; /* appended to the next cli_fail line (the modem's words) */
     int json;               /* --json */
     int trace;              /* --trace */
     unsigned mss;           /* --mss N, 0 = library default */

@@ -122,9 +122,10 @@ int cli_open(struct cli *cli)
     if (rc == ESIMLPA_OK)
         rc = esimlpa_ctx_open(cli->ctx);
     if (rc != ESIMLPA_OK) {
+        /* The modem's own words (who holds the lock, what it answered) go on
+         * the same line as the error. */
         if (cli->modem && esimlpa_at_transport_last_error(cli->tr)[0])
-            fprintf(stderr, "esimlpa: modem %s: %s\n", cli->modem,
-                    esimlpa_at_transport_last_error(cli->tr));
+            cli->fail_extra = esimlpa_at_transport_last_error(cli->tr);
         int st = cli_fail(cli, rc);
         cli_close(cli);
         return st;

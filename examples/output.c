@@ -200,6 +200,10 @@ int cli_fail(struct cli *cli, int code)
         snprintf(msg, sizeof msg, "%s", detail);
     else
         snprintf(msg, sizeof msg, "%s", esimlpa_strerror(code));
+    if (cli->fail_extra && cli->fail_extra[0]) {
+        size_t n = strlen(msg);
+        snprintf(msg + n, sizeof msg - n, ": %s", cli->fail_extra);
+    }
     fprintf(stderr, "esimlpa: %s: %s\n", cli->cmd ? cli->cmd : "error", msg);
     if (cli->json)
         json_error(code, msg);

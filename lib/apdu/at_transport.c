@@ -64,6 +64,10 @@ static void set_error(struct at_transport *t, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(t->last_error, sizeof t->last_error, fmt, ap);
     va_end(ap);
+    /* It may quote the modem's answer: untrusted text, printed by callers. */
+    for (char *p = t->last_error; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+            *p = '?';
 }
 
 /* Next complete, non-empty line before the deadline. */

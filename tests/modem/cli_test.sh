@@ -90,6 +90,33 @@ start_modem "${quirks[@]}" --exit-after 2
 run 2 --modem "$DEV" chip info
 grep -qi "card removed\|closed the line" <<<"$err" || fail "modem gone: message was: $err"
 
+# One owner per modem (issue 10 item 1): a UUCP lock file held by a live
+# process keeps us out for --wait seconds with one exact line; a stale one
+# (its process gone) is taken over and removed afterwards; a flock(1) on the
+# device keeps us out too.
+if [ "$variant" = plain ]; then
+    start_modem
+    export ESIMLPA_LOCK_DIR="$work/lock"
+    mkdir -p "$ESIMLPA_LOCK_DIR"
+    lck="$ESIMLPA_LOCK_DIR/LCK..$(echo "${DEV#/dev/}" | tr / _)"
+    sleep 60 & holder=$!
+    printf '%10d\n' "$holder" > "$lck"
+    run 2 --modem "$DEV" --wait 1 chip info
+    [ "$err" = "esimlpa: chip info: open: the card is in use by another program (waited 1 s): $DEV is locked by process $holder ($lck)" ] ||
+        fail "UUCP lock held: message was: $err"
+    kill "$holder"; wait "$holder" 2>/dev/null
+    run 0 --modem "$DEV" --wait 1 chip info
+    [ -e "$lck" ] && fail "the stale lock file $lck is still there"
+    flock -x "$DEV" -c 'sleep 60' & flocker=$!
+    for _ in $(seq 50); do flock -n "$DEV" true 2>/dev/null || break; sleep 0.05; done
+    run 2 --modem "$DEV" --wait 0 chip info
+    [ "$err" = "esimlpa: chip info: connect: the card is in use by another program: $DEV is locked (flock) by another program" ] ||
+        fail "flock held: message was: $err"
+    pkill -P "$flocker" sleep; wait "$flocker" 2>/dev/null
+    run 0 --modem "$DEV" --wait 1 chip info
+    unset ESIMLPA_LOCK_DIR
+fi
+
 if [ "$fails" -ne 0 ]; then
     echo "$fails failure(s)" >&2
     exit 1
