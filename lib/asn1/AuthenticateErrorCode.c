@@ -11,8 +11,7 @@ int
 AuthenticateErrorCode_constraint(asn_TYPE_descriptor_t *td, const void *sptr,
 			asn_app_constraint_failed_f *ctfailcb, void *app_key) {
 	/* Replace with underlying type checker */
-	td->check_constraints = asn_DEF_NativeInteger.check_constraints;
-	return td->check_constraints(td, sptr, ctfailcb, app_key);
+	return asn_DEF_NativeInteger.check_constraints(td, sptr, ctfailcb, app_key);
 }
 
 /*
@@ -39,6 +38,8 @@ AuthenticateErrorCode_1_inherit_TYPE_descriptor(asn_TYPE_descriptor_t *td) {
 void
 AuthenticateErrorCode_free(asn_TYPE_descriptor_t *td,
 		void *struct_ptr, int contents_only) {
+	asn_TYPE_descriptor_t td_base = *td;	/* esimlpa: no global writes */
+	td = &td_base;
 	AuthenticateErrorCode_1_inherit_TYPE_descriptor(td);
 	td->free_struct(td, struct_ptr, contents_only);
 }
@@ -46,6 +47,8 @@ AuthenticateErrorCode_free(asn_TYPE_descriptor_t *td,
 int
 AuthenticateErrorCode_print(asn_TYPE_descriptor_t *td, const void *struct_ptr,
 		int ilevel, asn_app_consume_bytes_f *cb, void *app_key) {
+	asn_TYPE_descriptor_t td_base = *td;	/* esimlpa: no global writes */
+	td = &td_base;
 	AuthenticateErrorCode_1_inherit_TYPE_descriptor(td);
 	return td->print_struct(td, struct_ptr, ilevel, cb, app_key);
 }
@@ -53,6 +56,8 @@ AuthenticateErrorCode_print(asn_TYPE_descriptor_t *td, const void *struct_ptr,
 asn_dec_rval_t
 AuthenticateErrorCode_decode_ber(asn_codec_ctx_t *opt_codec_ctx, asn_TYPE_descriptor_t *td,
 		void **structure, const void *bufptr, size_t size, int tag_mode) {
+	asn_TYPE_descriptor_t td_base = *td;	/* esimlpa: no global writes */
+	td = &td_base;
 	AuthenticateErrorCode_1_inherit_TYPE_descriptor(td);
 	return td->ber_decoder(opt_codec_ctx, td, structure, bufptr, size, tag_mode);
 }
@@ -61,6 +66,8 @@ asn_enc_rval_t
 AuthenticateErrorCode_encode_der(asn_TYPE_descriptor_t *td,
 		void *structure, int tag_mode, ber_tlv_tag_t tag,
 		asn_app_consume_bytes_f *cb, void *app_key) {
+	asn_TYPE_descriptor_t td_base = *td;	/* esimlpa: no global writes */
+	td = &td_base;
 	AuthenticateErrorCode_1_inherit_TYPE_descriptor(td);
 	return td->der_encoder(td, structure, tag_mode, tag, cb, app_key);
 }
@@ -68,6 +75,8 @@ AuthenticateErrorCode_encode_der(asn_TYPE_descriptor_t *td,
 asn_dec_rval_t
 AuthenticateErrorCode_decode_xer(asn_codec_ctx_t *opt_codec_ctx, asn_TYPE_descriptor_t *td,
 		void **structure, const char *opt_mname, const void *bufptr, size_t size) {
+	asn_TYPE_descriptor_t td_base = *td;	/* esimlpa: no global writes */
+	td = &td_base;
 	AuthenticateErrorCode_1_inherit_TYPE_descriptor(td);
 	return td->xer_decoder(opt_codec_ctx, td, structure, opt_mname, bufptr, size);
 }
@@ -76,6 +85,8 @@ asn_enc_rval_t
 AuthenticateErrorCode_encode_xer(asn_TYPE_descriptor_t *td, void *structure,
 		int ilevel, enum xer_encoder_flags_e flags,
 		asn_app_consume_bytes_f *cb, void *app_key) {
+	asn_TYPE_descriptor_t td_base = *td;	/* esimlpa: no global writes */
+	td = &td_base;
 	AuthenticateErrorCode_1_inherit_TYPE_descriptor(td);
 	return td->xer_encoder(td, structure, ilevel, flags, cb, app_key);
 }

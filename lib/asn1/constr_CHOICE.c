@@ -519,11 +519,8 @@ CHOICE_constraint(asn_TYPE_descriptor_t *td, const void *sptr,
 		} else {
 			int ret = elm->type->check_constraints(elm->type,
 					memb_ptr, ctfailcb, app_key);
-			/*
-			 * Cannot inherit it eralier:
-			 * need to make sure we get the updated version.
-			 */
-			elm->memb_constraints = elm->type->check_constraints;
+			/* libesimlpa: no caching into the shared member table
+			 * (a data race between threads). */
 			return ret;
 		}
 	} else {

@@ -1081,11 +1081,8 @@ SEQUENCE_constraint(asn_TYPE_descriptor_t *td, const void *sptr,
 			int ret = elm->type->check_constraints(elm->type,
 				memb_ptr, ctfailcb, app_key);
 			if(ret) return ret;
-			/*
-			 * Cannot inherit it earlier:
-			 * need to make sure we get the updated version.
-			 */
-			elm->memb_constraints = elm->type->check_constraints;
+			/* libesimlpa: no caching into the shared member table
+			 * (a data race between threads). */
 		}
 	}
 

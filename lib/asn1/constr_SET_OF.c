@@ -854,12 +854,8 @@ SET_OF_constraint(asn_TYPE_descriptor_t *td, const void *sptr,
 		if(ret) return ret;
 	}
 
-	/*
-	 * Cannot inherit it eralier:
-	 * need to make sure we get the updated version.
-	 */
-	if(!elm->memb_constraints)
-		elm->memb_constraints = elm->type->check_constraints;
+	/* libesimlpa: no caching into the shared member table
+	 * (a data race between threads). */
 
 	return 0;
 }

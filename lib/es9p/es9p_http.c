@@ -4,6 +4,7 @@
  * notes §5.1-5.5). */
 #include "es9p_json.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,12 +158,18 @@ static int json_shape_ok(const uint8_t *p, size_t len, const char **why)
     return 1;
 }
 
+static pthread_mutex_t cjson_parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static cJSON *parse_json(const uint8_t *body, size_t len, const char **why)
 {
     if (!json_shape_ok(body, len, why))
         return NULL;
     const char *end = NULL;
+    /* cJSON's parser records its error position in a global on every call:
+     * one parse at a time, so contexts on different threads do not race. */
+    pthread_mutex_lock(&cjson_parse_lock);
     cJSON *json = cJSON_ParseWithLengthOpts((const char *)body, len, &end, 0);
+    pthread_mutex_unlock(&cjson_parse_lock);
     if (!json) {
         *why = "is not valid JSON";
         return NULL;

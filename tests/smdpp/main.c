@@ -22,7 +22,8 @@ static void usage(FILE *f)
     fputs("usage: esimlpa-test-smdpp --listen ADDR:PORT --tls-cert CHAIN.pem --tls-key KEY\n"
           "         --dpauth-cert C --dpauth-key K [--dppb-cert C --dppb-key K] --ci-cert C...\n"
           "         [--orders CONFIG.json] [--name FQDN] [--role smdp|smds] [--fault SPEC]...\n"
-          "         [--status-file FILE] [--host-id ID] [--session-timeout S] [--verbose]\n"
+          "         [--status-file FILE] [--host-id ID] [--session-timeout S] [--io-timeout MS]\n"
+          "         [--verbose]\n"
           "  --dsauth-cert/--dsauth-key are aliases of --dpauth-* for --role smds.\n"
           "  fault SPEC: FUNCTION:(status=S/R|http=N|delay=MS|close-before|close-mid-body|\n"
           "              truncate|corrupt)[:count=N]\n"
@@ -33,6 +34,7 @@ int main(int argc, char **argv)
 {
     struct smdpp_options o = {0};
     const char *listen = "127.0.0.1:0", *tls_cert = NULL, *tls_key = NULL;
+    int io_timeout_ms = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -78,6 +80,8 @@ int main(int argc, char **argv)
             o.host_id = v;
         } else if (OPT("--session-timeout")) {
             o.session_timeout_s = (unsigned)strtoul(v, NULL, 10);
+        } else if (OPT("--io-timeout")) {
+            io_timeout_ms = (int)strtol(v, NULL, 10);   /* per connection; 0: httpd's default */
         } else if (OPT("--role")) {
             if (!strcmp(v, "smds")) {
                 o.role = SMDPP_ROLE_SMDS;
@@ -116,7 +120,7 @@ int main(int argc, char **argv)
     struct httpd_config hc = {
         .cert_chain_file = tls_cert, .key_file = tls_key, .bind_addr = addr,
         .port = (uint16_t)port, .max_request = (size_t)2 << 20,
-        .handler = smdpp_handle, .user = s,
+        .handler = smdpp_handle, .user = s, .io_timeout_ms = io_timeout_ms,
     };
     g_httpd = httpd_new(&hc, err, sizeof err);
     if (!g_httpd) {
