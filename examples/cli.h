@@ -122,6 +122,8 @@ void table_free(struct table *t);
 
 /* Print "label   value" lines aligned on the label column. */
 void kv_print(FILE *f, const char *label, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Untrusted text escaped for a terminal (esimlpa_text_escape); free() it. */
+char *text_for_terminal(const char *s);
 
 /* Hex of bytes into a malloc'd string (uppercase). */
 char *hex_string(const uint8_t *p, size_t n);

@@ -18,7 +18,7 @@ static int reader_list(struct cli *cli, int argc, char **argv)
         for (size_t i = 0; names && names[i]; i++) {
             cJSON *o = cJSON_CreateObject();
             cJSON_AddNumberToObject(o, "index", (double)i);
-            cJSON_AddStringToObject(o, "name", names[i]);
+            json_add_str(o, "name", names[i]);
             cJSON_AddItemToArray(a, o);
         }
         cli_json_ok(a);

@@ -71,13 +71,15 @@ static void print_commands(FILE *f, const char *group)
 static void log_cb(void *user, enum esimlpa_log_level level, const char *msg)
 {
     (void)user;
+    char *safe = text_for_terminal(msg);   /* may quote a card's or server's words */
     if (level == ESIMLPA_LOG_TRACE)
-        fprintf(stderr, "esimlpa: trace: %s\n", msg);
+        fprintf(stderr, "esimlpa: trace: %s\n", safe);
     else if (level <= ESIMLPA_LOG_WARN)
         fprintf(stderr, "esimlpa: %s: %s\n", level == ESIMLPA_LOG_ERROR ? "error" : "warning",
-                msg);
+                safe);
     else
-        fprintf(stderr, "esimlpa: debug: %s\n", msg);
+        fprintf(stderr, "esimlpa: debug: %s\n", safe);
+    free(safe);
 }
 
 /* The APDU transport: the AT modem of --modem DEVICE[:SPEED], else PC/SC. */

@@ -17,11 +17,23 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-static char *xstrdup(const char *s)
+/* Text from cards, servers and readers is untrusted: every string that
+ * reaches the terminal goes through esimlpa_text_escape (escape sequences
+ * and invalid UTF-8 shown as \x1b ...), every string that reaches JSON
+ * through esimlpa_text_utf8_repair (always valid UTF-8). */
+char *text_for_terminal(const char *s)
 {
-    size_t n = strlen(s) + 1;
+    size_t n = esimlpa_text_escape(s, NULL, 0) + 1;
     char *d = xmalloc(n);
-    memcpy(d, s, n);
+    esimlpa_text_escape(s, d, n);
+    return d;
+}
+
+static char *text_for_json(const char *s)
+{
+    size_t n = esimlpa_text_utf8_repair(s, NULL, 0) + 1;
+    char *d = xmalloc(n);
+    esimlpa_text_utf8_repair(s, d, n);
     return d;
 }
 
@@ -55,7 +67,7 @@ void table_add(struct table *t, const char **cells)
         t->cap = cap;
     }
     for (size_t i = 0; i < t->ncols; i++)
-        t->cells[t->nrows * t->ncols + i] = xstrdup(cells[i] ? cells[i] : "-");
+        t->cells[t->nrows * t->ncols + i] = text_for_terminal(cells[i] ? cells[i] : "-");
     t->nrows++;
 }
 
@@ -95,11 +107,13 @@ void table_free(struct table *t)
 void kv_print(FILE *f, const char *label, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(f, "%-22s", label);
+    char value[1024];
     va_start(ap, fmt);
-    vfprintf(f, fmt, ap);
+    vsnprintf(value, sizeof value, fmt, ap);
     va_end(ap);
-    fputc('\n', f);
+    char *safe = text_for_terminal(value);
+    fprintf(f, "%-22s%s\n", label, safe);
+    free(safe);
 }
 
 char *hex_string(const uint8_t *p, size_t n)
@@ -118,9 +132,11 @@ void version_string(const struct esimlpa_version3 *v, char out[16])
 
 void json_add_str(cJSON *o, const char *key, const char *value)
 {
-    if (value)
-        cJSON_AddStringToObject(o, key, value);
-    else
+    if (value) {
+        char *v = text_for_json(value);
+        cJSON_AddStringToObject(o, key, v);
+        free(v);
+    } else
         cJSON_AddNullToObject(o, key);
 }
 
@@ -157,7 +173,7 @@ static void json_error(int code, const char *message)
     cJSON *e = cJSON_AddObjectToObject(root, "error");
     cJSON_AddNumberToObject(e, "code", code);
     cJSON_AddStringToObject(e, "name", esimlpa_error_name(code));
-    cJSON_AddStringToObject(e, "message", message);
+    json_add_str(e, "message", message);
     json_print(root);
 }
 
@@ -184,6 +200,7 @@ int cli_exit_status(int code)
     case ESIMLPA_EBADICCID:
     case ESIMLPA_EBADAID:
     case ESIMLPA_ETOOLONG:
+    case ESIMLPA_EBADTEXT:
         return EXIT_USAGE;
     default:
         return EXIT_CARD;
@@ -204,7 +221,9 @@ int cli_fail(struct cli *cli, int code)
         size_t n = strlen(msg);
         snprintf(msg + n, sizeof msg - n, ": %s", cli->fail_extra);
     }
-    fprintf(stderr, "esimlpa: %s: %s\n", cli->cmd ? cli->cmd : "error", msg);
+    char *safe = text_for_terminal(msg);
+    fprintf(stderr, "esimlpa: %s: %s\n", cli->cmd ? cli->cmd : "error", safe);
+    free(safe);
     if (cli->json)
         json_error(code, msg);
     return cli_exit_status(code);

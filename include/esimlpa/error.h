@@ -28,6 +28,7 @@ enum esimlpa_error {
     ESIMLPA_EBADICCID = -6,         /**< malformed ICCID string */
     ESIMLPA_EBADAID = -7,           /**< malformed AID string */
     ESIMLPA_ETOOLONG = -8,          /**< an argument is longer than the spec allows */
+    ESIMLPA_EBADTEXT = -9,          /**< text with control characters or not valid UTF-8 */
 
     /* Transport (-100 .. -199) */
     ESIMLPA_ETRANSPORT = -100,      /**< transport failure without a more precise cause */

@@ -165,7 +165,8 @@ int esimlpa_profile_enable(esimlpa_ctx *ctx, const struct esimlpa_profile_id *id
 int esimlpa_profile_disable(esimlpa_ctx *ctx, const struct esimlpa_profile_id *id, int refresh);
 /** DeleteProfile. SGP.22 DeleteProfileRequest carries no refresh flag. */
 int esimlpa_profile_delete(esimlpa_ctx *ctx, const struct esimlpa_profile_id *id);
-/** SetNickname: UTF-8, at most 64 bytes; "" clears it. */
+/** SetNickname: UTF-8, at most 64 bytes; "" clears it. Control characters
+ * (C0, DEL, C1) or invalid UTF-8: ESIMLPA_EBADTEXT, nothing is sent. */
 int esimlpa_profile_nickname_set(esimlpa_ctx *ctx, const char *iccid, const char *nickname);
 
 /** eUICCMemoryReset option bits (ResetOptions). */

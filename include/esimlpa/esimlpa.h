@@ -31,5 +31,6 @@
 #include <esimlpa/activation.h>
 #include <esimlpa/es9p.h>
 #include <esimlpa/download.h>
+#include <esimlpa/text.h>
 
 #endif

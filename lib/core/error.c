@@ -22,6 +22,7 @@ static const struct error_entry errors[] = {
     E(ESIMLPA_EBADICCID, "malformed ICCID"),
     E(ESIMLPA_EBADAID, "malformed AID"),
     E(ESIMLPA_ETOOLONG, "argument too long"),
+    E(ESIMLPA_EBADTEXT, "text with control characters or not valid UTF-8"),
 
     E(ESIMLPA_ETRANSPORT, "transport failure"),
     E(ESIMLPA_ENOREADER, "no card reader found"),

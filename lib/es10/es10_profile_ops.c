@@ -18,6 +18,7 @@
 
 #include "es10_common.h"
 #include "../asn1util/asn1util.h"
+#include "util/util_internal.h"
 
 #define NICKNAME_MAX 64   /* bytes of UTF-8 (es10.h contract) */
 
@@ -208,8 +209,13 @@ int esimlpa_profile_nickname_set(esimlpa_ctx *ctx, const char *iccid, const char
     if (n > NICKNAME_MAX)
         return esimlpa__fail(ctx, ESIMLPA_ETOOLONG, "%s: nickname of %zu bytes (at most %d)",
                              what, n, NICKNAME_MAX);
-    if (!utf8_valid((const uint8_t *)nickname, n))
-        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "%s: nickname is not valid UTF-8", what);
+    /* SGP.22 profileNickname is a UTF8String shown to the user by every LPA:
+     * no control characters (escape sequences, new lines) on the card. */
+    if (esimlpa__text_has_controls(nickname, n))
+        return esimlpa__fail(ctx, ESIMLPA_EBADTEXT, "%s: nickname %s", what,
+                             utf8_valid((const uint8_t *)nickname, n)
+                                 ? "holds control characters"
+                                 : "is not valid UTF-8");
     /* BF29 { 5A iccid, 90 nickname }; "" clears it (notes §10.4). */
     SetNicknameRequest_t req;
     memset(&req, 0, sizeof req);

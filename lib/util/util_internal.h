@@ -10,6 +10,13 @@
 
 #include "hex.h"
 
+/* One valid UTF-8 sequence at s (n bytes left): its length, with the code
+ * point in *cp; 0 when it is not valid UTF-8 (overlong, surrogate, ...). */
+size_t esimlpa__utf8_next(const unsigned char *s, size_t n, unsigned long *cp);
+/* Non-zero when s (n bytes) is not valid UTF-8 or holds a C0/C1 control
+ * character or DEL: text we refuse to write to the card. */
+int esimlpa__text_has_controls(const char *s, size_t n);
+
 /*
  * Swapped-BCD (EF.ICCID / IMEI style, SGP.22 notes §10.5): digit 2i goes to
  * the low nibble of byte i, digit 2i+1 to its high nibble, unused nibbles are
