@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "isdr_aids.h"
 #include "util/util_internal.h"
 
 #define CMD_MAX (5 + 255 + 1)       /* short APDU: header, Lc, data, Le */
@@ -17,11 +18,9 @@
 #define MAX_RESENDS 3               /* a card answering 6Cxx forever */
 #define MAX_CHANNEL 19
 
-/* ISD-R AID, SGP.22 notes §3.1 (ESIMLPA_ISDR_AID_HEX). */
-static const uint8_t isdr_aid[16] = {
-    0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
-    0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00,
-};
+/* STORE DATA block size after a card refused 255-byte blocks (the field's
+ * common choice for removable eUICCs and modems). */
+#define FALLBACK_MSS 120u
 
 /* CLA coding of a logical channel (ISO 7816-4 §5.4.1, SGP.22 notes §3.1 and
  * pitfall 2): channels 0..3 in b2b1, channels 4..19 as 0x40 | (ch - 4). */
@@ -148,6 +147,11 @@ static int xmit(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t c
             rc = ESIMLPA_ETRANSPORT;
         /* A pulled card, or one that stopped answering: nothing more is sent
          * on this session (not even the channel close). */
+        if (rc == ESIMLPA_ECARDREMOVED && esimlpa__pcsc_take_reset(ctx->tr)) {
+            /* Reset, not removed: the channel is reopened before the next command. */
+            ctx->needs_reopen = ESIMLPA__REOPEN_RESET;
+            return esimlpa__fail(ctx, rc, "%s: the card was reset", step);
+        }
         if (rc == ESIMLPA_ECARDREMOVED || rc == ESIMLPA_ENOCARD || rc == ESIMLPA_ETIMEOUT)
             ctx->card_gone = 1;
         return esimlpa__fail(ctx, rc, "%s: %s", step, esimlpa_strerror(rc));
@@ -241,24 +245,20 @@ static int exchange(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size
     }
 }
 
-int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *req,
-                             size_t req_len, uint8_t **resp, size_t *resp_len)
-{
-    if (resp)
-        *resp = NULL;
-    if (resp_len)
-        *resp_len = 0;
-    if (!ctx)
-        return ESIMLPA_EINVAL;
-    if (!what)
-        what = "ES10";
-    if (!req || req_len == 0 || !resp || !resp_len)
-        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "%s: empty request", what);
-    if (!ctx->open)
-        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "%s: context not open", what);
+/* How one STORE DATA sequence failed, for the retries of es10_transceive. */
+enum sd_failure {
+    SD_OTHER = 0,
+    SD_FIRST_BLOCK_REFUSED,   /* 6700 / 6A80 / 6601 on block 0 */
+    SD_NOT_SENT,              /* the card was reset before block 0 reached it */
+};
 
+/* One ES10 command as a STORE DATA sequence of ctx->mss-byte blocks. */
+static int store_data(esimlpa_ctx *ctx, const char *what, const uint8_t *req, size_t req_len,
+                      struct rbuf *acc, enum sd_failure *why)
+{
     size_t mss = (ctx->mss >= 1 && ctx->mss <= 255) ? ctx->mss : 255;
     size_t blocks = req_len / mss + (req_len % mss != 0);
+    *why = SD_OTHER;
     if (blocks > MAX_STORE_DATA_BLOCKS)
         return esimlpa__fail(ctx, ESIMLPA_ETOOLONG,
                              "%s: request of %zu bytes needs %zu STORE DATA blocks (max %u)",
@@ -267,8 +267,6 @@ int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *
     char step[128];
     snprintf(step, sizeof step, "STORE DATA (%s)", what);
     const uint8_t cla = cla_for_channel(0x80, ctx->channel);
-    struct rbuf acc = { NULL, 0, 0 };
-    int rc = ESIMLPA_OK;
 
     for (size_t i = 0; i < blocks; i++) {
         size_t off = i * mss;
@@ -284,25 +282,83 @@ int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *
         ctx->stats.store_data_blocks++;
 
         uint16_t sw = 0;
-        rc = exchange(ctx, step, cmd, 5 + n, &acc, &sw);
-        if (rc != ESIMLPA_OK)
-            goto fail;
+        unsigned long before = ctx->stats.apdus;
+        int rc = exchange(ctx, step, cmd, 5 + n, acc, &sw);
+        if (rc != ESIMLPA_OK) {
+            if (i == 0 && ctx->stats.apdus == before + 1 &&
+                ctx->needs_reopen == ESIMLPA__REOPEN_RESET)
+                *why = SD_NOT_SENT;
+            return rc;
+        }
         if (esimlpa__sw_to_error(sw) != ESIMLPA_OK) {
-            rc = sw_fail(ctx, step, sw);
-            goto fail;
+            if (i == 0 && (sw == 0x6700 || sw == 0x6A80 || sw == 0x6601))
+                *why = SD_FIRST_BLOCK_REFUSED;
+            return sw_fail(ctx, step, sw);
         }
     }
+    return ESIMLPA_OK;
+}
 
-    if (acc.len == 0) {
+int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *req,
+                             size_t req_len, uint8_t **resp, size_t *resp_len)
+{
+    if (resp)
+        *resp = NULL;
+    if (resp_len)
+        *resp_len = 0;
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    if (!what)
+        what = "ES10";
+    if (!req || req_len == 0 || !resp || !resp_len)
+        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "%s: empty request", what);
+    if (!ctx->open && !ctx->needs_reopen)
+        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "%s: context not open", what);
+
+    struct rbuf acc = { NULL, 0, 0 };
+    int rc = ESIMLPA_OK, resent = 0, reduced = 0;
+    for (;;) {
+        /* The card was reset (REFRESH, or by another program) since the last
+         * command: reopen the channel first, transparently. */
+        if (esimlpa__pcsc_take_reset(ctx->tr))
+            ctx->needs_reopen = ESIMLPA__REOPEN_RESET;
+        if (ctx->needs_reopen) {
+            int refresh = ctx->needs_reopen == ESIMLPA__REOPEN_REFRESH;
+            int can_reset = ctx->tr->version >= 2 && ctx->tr->reconnect;
+            rc = esimlpa__apdu_reopen(ctx, refresh && can_reset, !refresh);
+            if (rc != ESIMLPA_OK)
+                break;
+        }
+        enum sd_failure why;
+        acc.len = 0;
+        rc = store_data(ctx, what, req, req_len, &acc, &why);
+        if (rc == ESIMLPA_OK)
+            break;
+        if (why == SD_NOT_SENT && !resent) {
+            resent = 1;
+            continue;
+        }
+        /* Some removable eUICCs and modems refuse 255-byte blocks (6601, 6700,
+         * 6A80 on the first one): once, at FALLBACK_MSS, kept for the context. */
+        if (why == SD_FIRST_BLOCK_REFUSED && !reduced && !ctx->mss_reduced &&
+            ctx->mss > FALLBACK_MSS && req_len > FALLBACK_MSS) {
+            reduced = 1;
+            esimlpa__log(ctx, ESIMLPA_LOG_INFO,
+                         "%s: the card refused a %u-byte STORE DATA block (status word %04X); "
+                         "using %u-byte blocks", what, ctx->mss, (unsigned)ctx->last_sw,
+                         FALLBACK_MSS);
+            ctx->mss = FALLBACK_MSS;
+            ctx->mss_reduced = 1;
+            continue;
+        }
+        break;
+    }
+    if (rc != ESIMLPA_OK || acc.len == 0) {
         free(acc.p);
     } else {
         *resp = acc.p;
         *resp_len = acc.len;
     }
-    return ESIMLPA_OK;
-
-fail:
-    free(acc.p);
     return rc;
 }
 
@@ -351,30 +407,114 @@ static void manage_channel_close(esimlpa_ctx *ctx, uint8_t channel)
     ctx->last_sw = saved_sw;
 }
 
-/* SELECT ISD-R by AID on the channel: 0x A4 04 00 10 <AID> (SGP.22 notes §3.1).
- * 9000 or 61xx (FCI fetched and discarded) is success; 6A82: not an eUICC. */
-static int select_isdr(esimlpa_ctx *ctx, uint8_t channel)
+/* SELECT ISD-R by AID on the channel: 0x A4 04 00 <len> <AID> (SGP.22 notes
+ * §3.1). 9000 or 61xx (FCI fetched and discarded) is success. Returns the
+ * transport's error, or ESIMLPA_OK with *sw the final status word. */
+static int select_aid(esimlpa_ctx *ctx, uint8_t channel, const uint8_t *aid, size_t aid_len,
+                      uint16_t *sw)
 {
-    static const char step[] = "SELECT ISD-R";
-    uint8_t cmd[5 + sizeof isdr_aid];
+    uint8_t cmd[5 + ESIMLPA_AID_MAX];
     cmd[0] = cla_for_channel(0x00, channel);
     cmd[1] = 0xA4;
     cmd[2] = 0x04;
     cmd[3] = 0x00;
-    cmd[4] = (uint8_t)sizeof isdr_aid;
-    memcpy(cmd + 5, isdr_aid, sizeof isdr_aid);
+    cmd[4] = (uint8_t)aid_len;
+    memcpy(cmd + 5, aid, aid_len);
 
     struct rbuf fci = { NULL, 0, 0 };
-    uint16_t sw = 0;
-    int rc = exchange(ctx, step, cmd, sizeof cmd, &fci, &sw);
+    *sw = 0;
+    int rc = exchange(ctx, "SELECT ISD-R", cmd, 5 + aid_len, &fci, sw);
     free(fci.p);
+    return rc;
+}
+
+/* The i-th ISD-R AID to try: the one in use (given or remembered) alone, or
+ * the standard AID and then the known removable-eUICC AIDs (isdr_aids.c). */
+static size_t n_candidates(const esimlpa_ctx *ctx)
+{
+    return ctx->isdr_aid_known ? 1 : esimlpa__n_isdr_aids;
+}
+
+static void candidate(const esimlpa_ctx *ctx, size_t i, const uint8_t **aid, size_t *len)
+{
+    if (ctx->isdr_aid_known) {
+        *aid = ctx->isdr_aid;
+        *len = ctx->isdr_aid_len;
+    } else {
+        *aid = esimlpa__isdr_aids[i].aid;
+        *len = esimlpa__isdr_aids[i].len;
+    }
+}
+
+/* Remember the AID that answered, for this context (reopening selects it). */
+static void remember_aid(esimlpa_ctx *ctx, size_t i)
+{
+    if (ctx->isdr_aid_known)
+        return;
+    const struct esimlpa__isdr_aid *a = &esimlpa__isdr_aids[i];
+    memcpy(ctx->isdr_aid, a->aid, a->len);
+    ctx->isdr_aid_len = a->len;
+    ctx->isdr_aid_known = 1;
+    if (i > 0)
+        esimlpa__log(ctx, ESIMLPA_LOG_INFO, "ISD-R found at the %s AID", a->name);
+}
+
+/* SELECT the ISD-R on @channel: the AID in use, or each known AID in turn. */
+static int select_isdr(esimlpa_ctx *ctx, uint8_t channel)
+{
+    size_t n = n_candidates(ctx);
+    uint16_t sw = 0, other_sw = 0;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *aid;
+        size_t len;
+        candidate(ctx, i, &aid, &len);
+        int rc = select_aid(ctx, channel, aid, len, &sw);
+        if (rc != ESIMLPA_OK)
+            return rc;
+        if (esimlpa__sw_to_error(sw) == ESIMLPA_OK) {
+            remember_aid(ctx, i);
+            return ESIMLPA_OK;
+        }
+        if (sw != 0x6A82 && !other_sw)
+            other_sw = sw;     /* a refusal other than "not found" says more */
+    }
+    if (other_sw)
+        sw = other_sw;
+    int code = sw == 0x6A82 ? ESIMLPA_ENOISDR : esimlpa__sw_to_error(sw);
+    ctx->last_sw = sw;
+    if (ctx->isdr_aid_known) {
+        char hex[2 * ESIMLPA_AID_MAX + 1];
+        if (esimlpa__hex_encode(ctx->isdr_aid, ctx->isdr_aid_len, hex, sizeof hex) != ESIMLPA_OK)
+            hex[0] = '\0';
+        return esimlpa__fail(ctx, code, "SELECT ISD-R %s: status word %04X (%s): no ISD-R at this AID",
+                             hex, (unsigned)sw, sw_text(sw));
+    }
+    return esimlpa__fail(ctx, code,
+                         "SELECT ISD-R: status word %04X (%s) at the standard AID and the %zu "
+                         "known removable-eUICC AIDs: not an eUICC",
+                         (unsigned)sw, sw_text(sw), n - 1);
+}
+
+/*
+ * TERMINAL CAPABILITY on the basic channel (ETSI TS 102 221 §11.1.19; tags of
+ * ETSI TS 101 220 Table 7.16): 80 AA 00 00 0A A9 08 { 81 00 extended logical
+ * channels, 82 01 01 additional interfaces, 83 01 07 eUICC-related: LUI, LPD
+ * and LDS in the device, i.e. an LPA there }. The bytes the
+ * field's LPAs send (SGP.22 notes §3.1); a refusal is ignored (optional).
+ */
+static int terminal_capability(esimlpa_ctx *ctx)
+{
+    static const uint8_t cmd[] = { 0x80, 0xAA, 0x00, 0x00, 0x0A, 0xA9, 0x08, 0x81, 0x00,
+                                   0x82, 0x01, 0x01, 0x83, 0x01, 0x07 };
+    struct rbuf acc = { NULL, 0, 0 };
+    uint16_t sw = 0;
+    int rc = exchange(ctx, "TERMINAL CAPABILITY", cmd, sizeof cmd, &acc, &sw);
+    free(acc.p);
     if (rc != ESIMLPA_OK)
         return rc;
-    if (sw == 0x6A82)
-        return esimlpa__fail(ctx, ESIMLPA_ENOISDR,
-                             "%s: status word 6A82 (not found): not an eUICC", step);
     if (esimlpa__sw_to_error(sw) != ESIMLPA_OK)
-        return sw_fail(ctx, step, sw);
+        esimlpa__log(ctx, ESIMLPA_LOG_DEBUG, "TERMINAL CAPABILITY: status word %04X (ignored)",
+                     (unsigned)sw);
     return ESIMLPA_OK;
 }
 
@@ -383,6 +523,74 @@ static void transport_disconnect(esimlpa_ctx *ctx)
     if (ctx->tr->disconnect)
         ctx->tr->disconnect(ctx->tr->user);
     ctx->connected = 0;
+}
+
+/* The transport opens the channel with the ISD-R selected (AT+CCHO, QMI):
+ * each candidate AID in turn. ESIMLPA_EUNSUPPORTED: the library does it. */
+static int transport_open_channel(esimlpa_ctx *ctx, uint8_t *ch)
+{
+    struct esimlpa_apdu_transport *tr = ctx->tr;
+    if (!tr->open_logical_channel)
+        return ESIMLPA_EUNSUPPORTED;
+    int rc = ESIMLPA_ENOISDR;
+    size_t n = n_candidates(ctx), i;
+    for (i = 0; i < n && rc == ESIMLPA_ENOISDR; i++) {
+        const uint8_t *aid;
+        size_t len;
+        candidate(ctx, i, &aid, &len);
+        rc = tr->open_logical_channel(tr->user, aid, len, ch);
+    }
+    if (rc == ESIMLPA_EUNSUPPORTED)
+        return rc;
+    if (rc != ESIMLPA_OK) {
+        if (rc > 0)
+            rc = ESIMLPA_ETRANSPORT;
+        return esimlpa__fail(ctx, rc, "open logical channel (ISD-R): %s", esimlpa_strerror(rc));
+    }
+    if (*ch < 1 || *ch > MAX_CHANNEL) {
+        if (tr->close_logical_channel)
+            tr->close_logical_channel(tr->user, *ch);
+        return esimlpa__fail(ctx, ESIMLPA_ETRANSPORT,
+                             "open logical channel (ISD-R): transport returned channel %u",
+                             (unsigned)*ch);
+    }
+    remember_aid(ctx, i - 1);
+    return ESIMLPA_OK;
+}
+
+/* On a connected card: TERMINAL CAPABILITY (PC/SC), a logical channel with
+ * the ISD-R selected. On failure the channel opened here is closed again. */
+static int open_channel(esimlpa_ctx *ctx)
+{
+    uint8_t ch = 0;
+    int rc;
+    /* Over PC/SC the LPA is the terminal: it announces itself as the field's
+     * LPAs do. A modem (AT) sends its own terminal profile. */
+    if (esimlpa__transport_is_pcsc(ctx->tr)) {
+        rc = terminal_capability(ctx);
+        if (rc != ESIMLPA_OK)
+            return rc;
+    }
+    rc = transport_open_channel(ctx, &ch);
+    if (rc == ESIMLPA_OK) {
+        ctx->channel_by_transport = 1;
+    } else if (rc != ESIMLPA_EUNSUPPORTED) {
+        return rc;
+    } else {
+        rc = manage_channel_open(ctx, &ch);
+        if (rc != ESIMLPA_OK)
+            return rc;
+        rc = select_isdr(ctx, ch);
+        if (rc != ESIMLPA_OK) {
+            if (!ctx->card_gone)
+                manage_channel_close(ctx, ch);
+            return rc;
+        }
+        ctx->channel_by_transport = 0;
+    }
+    ctx->channel = ch;
+    ctx->open = 1;
+    return ESIMLPA_OK;
 }
 
 int esimlpa__apdu_open(esimlpa_ctx *ctx)
@@ -408,49 +616,57 @@ int esimlpa__apdu_open(esimlpa_ctx *ctx)
         ctx->connected = 1;
         ctx->card_gone = 0;
     }
+    ctx->needs_reopen = 0;
+    rc = open_channel(ctx);
+    if (rc != ESIMLPA_OK)
+        transport_disconnect(ctx);
+    return rc;
+}
 
-    uint8_t ch = 0;
-    /* The transport opens the channel and selects the ISD-R itself (AT+CCHO, QMI);
-     * ESIMLPA_EUNSUPPORTED from it (a modem without AT+CCHO) means: do it here. */
-    rc = tr->open_logical_channel
-             ? tr->open_logical_channel(tr->user, isdr_aid, sizeof isdr_aid, &ch)
-             : ESIMLPA_EUNSUPPORTED;
-    if (rc != ESIMLPA_EUNSUPPORTED) {
+/* Close the channel of the session on the card (errors only logged). */
+static void close_channel(esimlpa_ctx *ctx)
+{
+    struct esimlpa_apdu_transport *tr = ctx->tr;
+    if (ctx->channel_by_transport) {
+        if (tr->close_logical_channel)
+            tr->close_logical_channel(tr->user, ctx->channel);
+    } else if (ctx->channel != 0) {
+        manage_channel_close(ctx, ctx->channel);
+    }
+}
+
+int esimlpa__apdu_reopen(esimlpa_ctx *ctx, int power_cycle, int channel_lost)
+{
+    if (!ctx->connected)
+        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "reconnect: context not open");
+    if (ctx->card_gone)
+        return esimlpa__fail(ctx, ESIMLPA_ECARDREMOVED, "reconnect: %s",
+                             esimlpa_strerror(ESIMLPA_ECARDREMOVED));
+    struct esimlpa_apdu_transport *tr = ctx->tr;
+    int can_reconnect = tr->version >= 2 && tr->reconnect;
+    if (power_cycle && !can_reconnect)
+        return esimlpa__fail(ctx, ESIMLPA_EUNSUPPORTED,
+                             "reset: this transport cannot reset the card");
+    /* A card that was reset has no channel left; one that was not gets its
+     * channel closed, so reopening does not use up the card's channels. */
+    if (ctx->open && !channel_lost)
+        close_channel(ctx);
+    ctx->open = 0;
+    ctx->channel = 0;
+    ctx->channel_by_transport = 0;
+    ctx->needs_reopen = 0;
+    if (can_reconnect) {
+        int rc = tr->reconnect(tr->user, power_cycle);
         if (rc != ESIMLPA_OK) {
             if (rc > 0)
                 rc = ESIMLPA_ETRANSPORT;
-            esimlpa__fail(ctx, rc, "open logical channel (ISD-R): %s", esimlpa_strerror(rc));
-            transport_disconnect(ctx);
-            return rc;
+            if (rc == ESIMLPA_ECARDREMOVED || rc == ESIMLPA_ENOCARD || rc == ESIMLPA_ETIMEOUT)
+                ctx->card_gone = 1;
+            return esimlpa__fail(ctx, rc, "%s: %s", power_cycle ? "reset" : "reconnect",
+                                 esimlpa_strerror(rc));
         }
-        if (ch < 1 || ch > MAX_CHANNEL) {
-            if (tr->close_logical_channel)
-                tr->close_logical_channel(tr->user, ch);
-            rc = esimlpa__fail(ctx, ESIMLPA_ETRANSPORT,
-                               "open logical channel (ISD-R): transport returned channel %u",
-                               (unsigned)ch);
-            transport_disconnect(ctx);
-            return rc;
-        }
-        ctx->channel_by_transport = 1;
-    } else {
-        /* TERMINAL CAPABILITY is optional (SGP.22 notes §3.1) and not sent. */
-        rc = manage_channel_open(ctx, &ch);
-        if (rc != ESIMLPA_OK) {
-            transport_disconnect(ctx);
-            return rc;
-        }
-        rc = select_isdr(ctx, ch);
-        if (rc != ESIMLPA_OK) {
-            manage_channel_close(ctx, ch);
-            transport_disconnect(ctx);
-            return rc;
-        }
-        ctx->channel_by_transport = 0;
     }
-    ctx->channel = ch;
-    ctx->open = 1;
-    return ESIMLPA_OK;
+    return open_channel(ctx);
 }
 
 void esimlpa__apdu_close(esimlpa_ctx *ctx)
@@ -458,15 +674,21 @@ void esimlpa__apdu_close(esimlpa_ctx *ctx)
     if (!ctx || !ctx->tr)
         return;
     struct esimlpa_apdu_transport *tr = ctx->tr;
-    if (ctx->open && !ctx->card_gone) {   /* no channel left to close on a pulled card */
-        if (ctx->channel_by_transport) {
-            if (tr->close_logical_channel)
-                tr->close_logical_channel(tr->user, ctx->channel);
-        } else if (ctx->channel != 0) {
-            manage_channel_close(ctx, ctx->channel);
-        }
+    if (ctx->needs_reopen == ESIMLPA__REOPEN_RESET) {
+        ctx->open = 0;                  /* the reset took the channel */
+    } else if (ctx->needs_reopen == ESIMLPA__REOPEN_REFRESH && ctx->connected &&
+               !ctx->card_gone && tr->version >= 2 && tr->reconnect) {
+        /* A REFRESH is pending (enable/disable with the refresh flag): over
+         * PC/SC the LPA is the terminal and resets the card itself; the
+         * channel goes with the reset. */
+        if (tr->reconnect(tr->user, 1) != ESIMLPA_OK)
+            esimlpa__log(ctx, ESIMLPA_LOG_WARN, "reset after REFRESH failed");
+        ctx->open = 0;
     }
+    if (ctx->open && !ctx->card_gone)   /* no channel left to close on a pulled card */
+        close_channel(ctx);
     ctx->open = 0;
+    ctx->needs_reopen = 0;
     ctx->channel = 0;
     ctx->channel_by_transport = 0;
     if (ctx->connected)
