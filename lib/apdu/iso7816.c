@@ -325,7 +325,9 @@ int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *
         if (ctx->needs_reopen) {
             int refresh = ctx->needs_reopen == ESIMLPA__REOPEN_REFRESH;
             int can_reset = ctx->tr->version >= 2 && ctx->tr->reconnect;
-            rc = esimlpa__apdu_reopen(ctx, refresh && can_reset, !refresh);
+            /* REFRESH: the LPA resets the card where the transport can (PC/SC);
+             * a modem performs the REFRESH itself, which takes the channel. */
+            rc = esimlpa__apdu_reopen(ctx, refresh && can_reset, !refresh || !can_reset);
             if (rc != ESIMLPA_OK)
                 break;
         }

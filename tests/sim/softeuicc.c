@@ -178,3 +178,8 @@ void softeuicc_process_apdu(struct softeuicc *se, const uint8_t *cmd, size_t cmd
     iso_process(se, cmd, cmd_len, resp, resp_len);
     log_hex(se, "<<", resp, *resp_len);
 }
+
+int softeuicc_needs_reset(const struct softeuicc *se)
+{
+    return se->needs_reset;
+}

@@ -65,6 +65,10 @@ int softeuicc_removed(const struct softeuicc *se);
 /* 1 (once) when the last APDU must stay unanswered (--fault-es10 ...:silent). */
 int softeuicc_take_silent(struct softeuicc *se);
 
+/* 1 while a REFRESH is pending (Enable/DisableProfile with refreshFlag): a
+ * terminal that handles proactive commands (a modem) resets the card then. */
+int softeuicc_needs_reset(const struct softeuicc *se);
+
 /* Number of ES10 state save failures so far (0 in a healthy run). */
 unsigned softeuicc_save_failures(const struct softeuicc *se);
 
