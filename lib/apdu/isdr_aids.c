@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Known ISD-R AIDs. SGP.22 §2.2.3 (via SGP.02 §2.2.3) fixes the ISD-R AID at
- * A0000005591010FFFFFFFF8900000100; removable eUICCs (the plug-in cards sold
+ * Known ISD-R AIDs. The ISD-R's AID is A0000005591010FFFFFFFF8900000100
+ * (SGP.02 §2.2.3, which SGP.22 follows); removable eUICCs (the plug-in cards sold
  * for phones and modems without an eUICC) put their ISD-R elsewhere. The
  * list is the field's (design notes "Facts from the field"); an LPA that
  * probes it serves these cards without user settings.

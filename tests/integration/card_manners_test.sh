@@ -92,4 +92,9 @@ expect_rc 0 "download with --max-block 120"
 grep -q "> 81E21100FF" <<<"$ERR" || fail "no 255-byte first block tried"
 grep -q "> 81E2110[0-9]78" <<<"$ERR" || fail "no 120-byte blocks after the refusal"
 note "download (8 KB) on a 120-byte card: $(grep -c 'trace: >' <<<"$ERR") APDUs"
+# A renewal with the refresh flag: the switch, a reset and a new session,
+# then the old profile deleted and the notifications delivered.
+run "${TLS[@]}" --json profile renew -a "LPA:1\$$SM\$TEST-30K-PPK" --delete-old --refresh --yes
+expect_rc 0 "profile renew --refresh"
+[ "$(jq -r .data.oldDeleted <<<"$OUT")" = true ] || fail "renew --refresh: $OUT"
 echo "ok: ISD-R AIDs, TERMINAL CAPABILITY, STORE DATA fallback, refresh and reset through pcscd"
