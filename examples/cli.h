@@ -38,6 +38,8 @@ struct cli {
     long timeout_s;         /* --timeout SECONDS, 0 = library default */
     long wait_s;            /* --wait S: wait for another program holding the card; -1 = default */
     long apdu_timeout_s;    /* --apdu-timeout S, 0 = library default */
+    uint8_t isd_r_aid[16];  /* --isd-r-aid HEX or $ESIMLPA_ISD_R_AID */
+    size_t isd_r_aid_len;   /* 0: the library probes the known AIDs */
 
     struct esimlpa_apdu_transport *tr;
     esimlpa_ctx *ctx;

@@ -71,6 +71,15 @@ static int chip_info(struct cli *cli, int argc, char **argv)
         esimlpa_euicc_info2_free(i2);
         return cli_fail(cli, rc);
     }
+    /* The ISD-R AID the library selected (given, or found by probing). */
+    uint8_t aid[ESIMLPA_AID_MAX];
+    size_t aid_len = 0;
+    char *aid_hex = NULL;
+    const char *aid_name = NULL;
+    if (esimlpa_ctx_isd_r_aid(cli->ctx, aid, &aid_len) == ESIMLPA_OK) {
+        aid_hex = hex_string(aid, aid_len);
+        aid_name = esimlpa_isd_r_aid_name(aid, aid_len);
+    }
     char svn[16], fw[16], pv[16], ppv[16];
     version_string(&i2->svn, svn);
     version_string(&i2->firmware_version, fw);
@@ -81,6 +90,8 @@ static int chip_info(struct cli *cli, int argc, char **argv)
         cJSON_AddStringToObject(d, "eid", eid);
         json_add_str(d, "defaultDpAddress", a->default_dp_address);
         json_add_str(d, "rootDsAddress", a->root_ds_address);
+        json_add_str(d, "isdRAid", aid_hex);
+        json_add_str(d, "isdRAidName", aid_name);
         cJSON *j = cJSON_AddObjectToObject(d, "euiccInfo2");
         cJSON_AddStringToObject(j, "svn", svn);
         cJSON_AddStringToObject(j, "firmwareVersion", fw);
@@ -110,6 +121,9 @@ static int chip_info(struct cli *cli, int argc, char **argv)
         cli_json_ok(d);
     } else {
         kv_print(stdout, "EID", "%s", eid);
+        if (aid_hex)
+            kv_print(stdout, "ISD-R AID", "%s%s%s%s", aid_hex, aid_name ? " (" : "",
+                     aid_name ? aid_name : "", aid_name ? ")" : "");
         kv_print(stdout, "SGP.22 version", "%s", svn);
         kv_print(stdout, "Firmware version", "%s", fw);
         kv_print(stdout, "Profile package", "%s (ppVersion %s)", pv, ppv);
@@ -126,6 +140,7 @@ static int chip_info(struct cli *cli, int argc, char **argv)
                  a->default_dp_address ? a->default_dp_address : "(not set)");
         kv_print(stdout, "Root SM-DS", "%s", a->root_ds_address ? a->root_ds_address : "(not set)");
     }
+    free(aid_hex);
     esimlpa_euicc_info2_free(i2);
     esimlpa_configured_addresses_free(a);
     return EXIT_OK;

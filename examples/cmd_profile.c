@@ -162,15 +162,19 @@ static int profile_list(struct cli *cli, int argc, char **argv)
     return EXIT_OK;
 }
 
-/* ID [--refresh] for enable/disable; ID for delete. */
+/* ID [--refresh] [--reset] for enable/disable (*flags: SWITCH_*); ID for delete. */
+#define SWITCH_REFRESH 1
+#define SWITCH_RESET 2
 static int parse_id_args(struct cli *cli, int argc, char **argv, int allow_refresh,
-                         struct esimlpa_profile_id *id, int *refresh, const char **text)
+                         struct esimlpa_profile_id *id, int *flags, const char **text)
 {
     const char *arg = NULL;
-    *refresh = 0;
+    *flags = 0;
     for (int i = 0; i < argc; i++) {
         if (allow_refresh && strcmp(argv[i], "--refresh") == 0)
-            *refresh = 1;
+            *flags |= SWITCH_REFRESH;
+        else if (allow_refresh && strcmp(argv[i], "--reset") == 0)
+            *flags |= SWITCH_RESET;
         else if (argv[i][0] == '-' && argv[i][1])
             return cli_usage(cli, "unknown option '%s'", argv[i]);
         else if (arg)
@@ -202,34 +206,41 @@ static int finish_op(struct cli *cli, int rc, const char *id, const char *done)
     return EXIT_OK;
 }
 
-static int profile_enable(struct cli *cli, int argc, char **argv)
+/* Enable or disable, then with --reset power-cycle the card so the device
+ * (a modem, a phone) starts over with the new profile. */
+static int profile_switch(struct cli *cli, int argc, char **argv, int enable)
 {
     struct esimlpa_profile_id id;
-    int refresh;
+    int flags;
     const char *text;
-    int st = parse_id_args(cli, argc, argv, 1, &id, &refresh, &text);
+    int st = parse_id_args(cli, argc, argv, 1, &id, &flags, &text);
     if (st != EXIT_OK || (st = cli_open(cli)) != EXIT_OK)
         return st;
-    return finish_op(cli, esimlpa_profile_enable(cli->ctx, &id, refresh), text, "enabled");
+    int refresh = (flags & SWITCH_REFRESH) != 0;
+    int rc = enable ? esimlpa_profile_enable(cli->ctx, &id, refresh)
+                    : esimlpa_profile_disable(cli->ctx, &id, refresh);
+    /* A failed reset is reported as "reset: ..." (the switch itself is done). */
+    if (rc == ESIMLPA_OK && (flags & SWITCH_RESET))
+        rc = esimlpa_ctx_reconnect(cli->ctx, 1);
+    return finish_op(cli, rc, text, enable ? "enabled" : "disabled");
+}
+
+static int profile_enable(struct cli *cli, int argc, char **argv)
+{
+    return profile_switch(cli, argc, argv, 1);
 }
 
 static int profile_disable(struct cli *cli, int argc, char **argv)
 {
-    struct esimlpa_profile_id id;
-    int refresh;
-    const char *text;
-    int st = parse_id_args(cli, argc, argv, 1, &id, &refresh, &text);
-    if (st != EXIT_OK || (st = cli_open(cli)) != EXIT_OK)
-        return st;
-    return finish_op(cli, esimlpa_profile_disable(cli->ctx, &id, refresh), text, "disabled");
+    return profile_switch(cli, argc, argv, 0);
 }
 
 static int profile_delete(struct cli *cli, int argc, char **argv)
 {
     struct esimlpa_profile_id id;
-    int refresh;
+    int flags;
     const char *text;
-    int st = parse_id_args(cli, argc, argv, 0, &id, &refresh, &text);
+    int st = parse_id_args(cli, argc, argv, 0, &id, &flags, &text);
     if (st != EXIT_OK)
         return st;
     char q[160];
@@ -276,12 +287,17 @@ const struct cli_command cli_profile_commands[] = {
       "--save-icons writes each profile's icon to DIR/<ICCID>.png or .jpg (the\n"
       "directory must exist); with --json each profile's \"iconFile\" names it.\n",
       profile_list },
-    { "profile", "enable", "ID [--refresh]", "Enable a profile (the enabled one is disabled).",
-      "--refresh asks the eUICC to refresh the device (REFRESH proactive command).\n"
+    { "profile", "enable", "ID [--refresh] [--reset]", "Enable a profile (the enabled one is disabled).",
+      "--refresh asks the eUICC to refresh the device (REFRESH proactive command);\n"
+      "over PC/SC esimlpa is the device and resets the card itself.\n"
+      "--reset power-cycles the card afterwards (readers that can), so a modem or\n"
+      "phone behind the reader sees the new profile.\n"
       "ID is an ICCID (18..20 digits, optionally ending in F) or an ISD-P AID\n"
       "(32 hex digits).\n", profile_enable },
-    { "profile", "disable", "ID [--refresh]", "Disable the enabled profile.",
-      "--refresh asks the eUICC to refresh the device (REFRESH proactive command).\n"
+    { "profile", "disable", "ID [--refresh] [--reset]", "Disable the enabled profile.",
+      "--refresh asks the eUICC to refresh the device (REFRESH proactive command);\n"
+      "over PC/SC esimlpa is the device and resets the card itself.\n"
+      "--reset power-cycles the card afterwards (readers that can).\n"
       "ID is an ICCID (18..20 digits, optionally ending in F) or an ISD-P AID\n"
       "(32 hex digits).\n", profile_disable },
     { "profile", "delete", "ID [--yes]", "Delete a disabled profile (asks for confirmation).",

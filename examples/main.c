@@ -31,6 +31,8 @@ static const char global_help[] =
     "  --wait SECONDS       how long to wait while another program uses the card\n"
     "                       (default 30; 0: fail at once with exit status 2)\n"
     "  --apdu-timeout S     time the card may take for one APDU (default 30)\n"
+    "  --isd-r-aid HEX      ISD-R AID of the eUICC (default: the standard AID, then\n"
+    "                       the known removable-eUICC AIDs); also $ESIMLPA_ISD_R_AID\n"
     "  --help               show help (also after a command)\n"
     "  --version            show the program and library version\n"
     "\n"
@@ -120,6 +122,10 @@ int cli_open(struct cli *cli)
     if (cli->wait_s >= 0)
         o.lock_wait_ms = cli->wait_s > 0 ? cli->wait_s * 1000 : -1;
     o.apdu_timeout_ms = cli->apdu_timeout_s * 1000;
+    if (cli->isd_r_aid_len) {
+        o.isd_r_aid = cli->isd_r_aid;
+        o.isd_r_aid_len = cli->isd_r_aid_len;
+    }
     rc = esimlpa_ctx_new(&o, &cli->ctx);
     if (rc == ESIMLPA_OK)
         rc = esimlpa_ctx_open(cli->ctx);
@@ -174,6 +180,32 @@ static int parse_mss(const char *s, unsigned *out)
     return 0;
 }
 
+/* An AID in hex: 5..16 bytes (ISO 7816-4 §8.2.1.2). */
+static int parse_aid(const char *s, uint8_t *out, size_t *len)
+{
+    size_t n = strlen(s);
+    if (n < 10 || n > 32 || n % 2 || strspn(s, "0123456789abcdefABCDEF") != n)
+        return -1;
+    for (size_t i = 0; i < n / 2; i++) {
+        char byte[3] = { s[2 * i], s[2 * i + 1], '\0' };
+        out[i] = (uint8_t)strtoul(byte, NULL, 16);
+    }
+    *len = n / 2;
+    return 0;
+}
+
+/* The value in a usage message: printable ASCII only, at most 40 characters. */
+static const char *shown(const char *s, char *buf, size_t cap)
+{
+    size_t k = 0;
+    for (; *s && k + 4 < cap && k < 40; s++)
+        buf[k++] = (*s >= 0x20 && *s < 0x7F) ? *s : '?';
+    if (*s)
+        buf[k++] = '.', buf[k++] = '.', buf[k++] = '.';
+    buf[k] = '\0';
+    return buf;
+}
+
 static const struct cli_command *find_command(const char *group, const char *name)
 {
     for (size_t g = 0; g < N_GROUPS; g++)
@@ -196,7 +228,7 @@ int main(int argc, char **argv)
     struct cli cli;
     memset(&cli, 0, sizeof cli);
     cli.wait_s = -1;
-    int help = 0;
+    int help = 0, aid_from_cli = 0;
     /* Global options may appear anywhere; the rest is the command line. */
     char **rest = calloc((size_t)argc + 1, sizeof *rest);
     int nrest = 0;
@@ -282,6 +314,19 @@ int main(int argc, char **argv)
                 cli.wait_s = s;
             else
                 cli.apdu_timeout_s = s;
+        } else if (strcmp(a, "--isd-r-aid") == 0 || strncmp(a, "--isd-r-aid=", 12) == 0) {
+            const char *v = a[11] == '=' ? a + 12 : (i + 1 < argc ? argv[++i] : NULL);
+            char b[48];
+            if (!v) {
+                rc = cli_usage(&cli, "option --isd-r-aid needs a value");
+                goto out;
+            }
+            if (parse_aid(v, cli.isd_r_aid, &cli.isd_r_aid_len) != 0) {
+                rc = cli_usage(&cli, "--isd-r-aid wants an AID of 5 to 16 bytes in hex, not '%s'",
+                               shown(v, b, sizeof b));
+                goto out;
+            }
+            aid_from_cli = 1;
         } else if (strncmp(a, "--reader=", 9) == 0) {
             cli.reader = a + 9;
         } else if (strncmp(a, "--modem=", 8) == 0) {
@@ -293,6 +338,17 @@ int main(int argc, char **argv)
             }
         } else {
             rest[nrest++] = argv[i];
+        }
+    }
+
+    /* $ESIMLPA_ISD_R_AID when --isd-r-aid is not given (the option wins). */
+    const char *env_aid = getenv("ESIMLPA_ISD_R_AID");
+    if (!aid_from_cli && env_aid && env_aid[0]) {
+        char b[48];
+        if (parse_aid(env_aid, cli.isd_r_aid, &cli.isd_r_aid_len) != 0) {
+            rc = cli_usage(&cli, "ESIMLPA_ISD_R_AID wants an AID of 5 to 16 bytes in hex, not '%s'",
+                           shown(env_aid, b, sizeof b));
+            goto out;
         }
     }
 

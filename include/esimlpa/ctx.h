@@ -75,6 +75,33 @@ void esimlpa_ctx_close(esimlpa_ctx *ctx);
  */
 void esimlpa_ctx_cancel(esimlpa_ctx *ctx);
 
+#ifndef ESIMLPA_AID_MAX
+#define ESIMLPA_AID_MAX 16      /**< longest AID (ISO 7816-4: 5..16 bytes) */
+#endif
+
+/**
+ * The ISD-R AID this context selected: the one given in the options, or the
+ * first of the standard AID and the known removable-eUICC AIDs that answered
+ * (remembered for the context, also across esimlpa_ctx_reconnect()). @p buf
+ * holds ESIMLPA_AID_MAX bytes; *len gets the length. ESIMLPA_ESTATE before
+ * the first successful esimlpa_ctx_open().
+ */
+int esimlpa_ctx_isd_r_aid(const esimlpa_ctx *ctx, uint8_t *buf, size_t *len);
+
+/** Name of a known ISD-R AID ("standard", "5ber", "eSIM.me", "Xesim",
+ *  "LinksField", "eSTK.me AUX", "eSTK.me SE0", "eSTK.me SE1"), or NULL. */
+const char *esimlpa_isd_r_aid_name(const uint8_t *aid, size_t len);
+
+/**
+ * Reopen the session after the card was reset: reconnect the transport
+ * (PC/SC SCardReconnect), open a logical channel and select the ISD-R AID in
+ * use again. With @p power_cycle non-zero the card is reset first where the
+ * reader can (so a modem or phone sees a newly enabled profile). The library
+ * does this by itself on the next call after EnableProfile/DisableProfile
+ * with the refresh flag, or when the card reports a reset.
+ */
+int esimlpa_ctx_reconnect(esimlpa_ctx *ctx, int power_cycle);
+
 /**
  * Detail of the last failure on this context, e.g.
  * "EnableProfile: eUICC result 2 (profileNotInDisabledState)" or

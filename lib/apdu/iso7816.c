@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ISO 7816-4 logic under the ES10 layer (SGP.22 notes §3): logical channel,
- * SELECT ISD-R, STORE DATA segmentation, GET RESPONSE chaining, status words.
+ * ISO 7816-4 logic under the ES10 layer (SGP.22 notes §3): status words,
+ * GET RESPONSE chaining, STORE DATA segmentation (with the smaller-block
+ * fallback and the reopen after a card reset). The session itself (channel,
+ * SELECT ISD-R) is in isdr_session.c.
  */
-#include "apdu_internal.h"
+#include "iso7816_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,17 +17,14 @@
 #define MAX_STORE_DATA_BLOCKS 256   /* P2 is one byte (as euicc-go) */
 #define MAX_GET_RESPONSES 4096      /* a card answering 61xx forever */
 #define MAX_RESENDS 3               /* a card answering 6Cxx forever */
-#define MAX_CHANNEL 19
 
-/* ISD-R AID, SGP.22 notes §3.1 (ESIMLPA_ISDR_AID_HEX). */
-static const uint8_t isdr_aid[16] = {
-    0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
-    0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00,
-};
+/* STORE DATA block size after a card refused 255-byte blocks (the field's
+ * common choice for removable eUICCs and modems). */
+#define FALLBACK_MSS 120u
 
 /* CLA coding of a logical channel (ISO 7816-4 §5.4.1, SGP.22 notes §3.1 and
  * pitfall 2): channels 0..3 in b2b1, channels 4..19 as 0x40 | (ch - 4). */
-static uint8_t cla_for_channel(uint8_t cla, uint8_t ch)
+uint8_t esimlpa__cla_for_channel(uint8_t cla, uint8_t ch)
 {
     if (ch <= 3)
         return (uint8_t)((cla & 0x9C) | ch);
@@ -55,7 +54,7 @@ int esimlpa__sw_to_error(uint16_t sw)
 }
 
 /* Generic ISO 7816-4 meaning of a status word, for error texts. */
-static const char *sw_text(uint16_t sw)
+const char *esimlpa__sw_text(uint16_t sw)
 {
     switch (sw) {
     case 0x6A81: return "function not supported / no channel available";
@@ -76,10 +75,10 @@ static const char *sw_text(uint16_t sw)
     }
 }
 
-static int sw_fail(esimlpa_ctx *ctx, const char *step, uint16_t sw)
+int esimlpa__sw_fail(esimlpa_ctx *ctx, const char *step, uint16_t sw)
 {
     return esimlpa__fail(ctx, esimlpa__sw_to_error(sw), "%s: status word %04X (%s)", step,
-                         (unsigned)sw, sw_text(sw));
+                         (unsigned)sw, esimlpa__sw_text(sw));
 }
 
 static void trace(esimlpa_ctx *ctx, char dir, const uint8_t *p, size_t n)
@@ -102,12 +101,6 @@ static void trace(esimlpa_ctx *ctx, char dir, const uint8_t *p, size_t n)
         return;
     esimlpa__log(ctx, ESIMLPA_LOG_TRACE, "%c %s", dir, hex);
 }
-
-/* A growing response buffer, capped at ESIMLPA_ES10_MAX_RESPONSE. */
-struct rbuf {
-    uint8_t *p;
-    size_t len, cap;
-};
 
 static int rbuf_append(esimlpa_ctx *ctx, const char *step, struct rbuf *b, const uint8_t *data,
                        size_t n)
@@ -135,8 +128,8 @@ static int rbuf_append(esimlpa_ctx *ctx, const char *step, struct rbuf *b, const
 }
 
 /* One command APDU through the transport, with counters, trace and last_sw. */
-static int xmit(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t cmd_len,
-                uint8_t *resp, size_t *resp_len)
+int esimlpa__xmit(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t cmd_len,
+                  uint8_t *resp, size_t *resp_len)
 {
     size_t cap = *resp_len;
     trace(ctx, '>', cmd, cmd_len);
@@ -148,6 +141,11 @@ static int xmit(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t c
             rc = ESIMLPA_ETRANSPORT;
         /* A pulled card, or one that stopped answering: nothing more is sent
          * on this session (not even the channel close). */
+        if (rc == ESIMLPA_ECARDREMOVED && esimlpa__pcsc_take_reset(ctx->tr)) {
+            /* Reset, not removed: the channel is reopened before the next command. */
+            ctx->needs_reopen = ESIMLPA__REOPEN_RESET;
+            return esimlpa__fail(ctx, rc, "%s: the card was reset", step);
+        }
         if (rc == ESIMLPA_ECARDREMOVED || rc == ESIMLPA_ENOCARD || rc == ESIMLPA_ETIMEOUT)
             ctx->card_gone = 1;
         return esimlpa__fail(ctx, rc, "%s: %s", step, esimlpa_strerror(rc));
@@ -188,8 +186,8 @@ static int set_le(uint8_t *cmd, size_t *len, uint8_t le)
  * bytes), 6Cxx by a resend with Le = xx (SGP.22 notes §3.3). *sw_out gets the
  * final status word; mapping it to an error is left to the caller.
  */
-static int exchange(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t cmd_len,
-                    struct rbuf *acc, uint16_t *sw_out)
+int esimlpa__exchange(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t cmd_len,
+                      struct rbuf *acc, uint16_t *sw_out)
 {
     uint8_t cur[CMD_MAX];
     uint8_t resp[ESIMLPA_APDU_MAX_RESPONSE];
@@ -205,7 +203,7 @@ static int exchange(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size
 
     for (;;) {
         size_t rlen = sizeof resp;
-        int rc = xmit(ctx, cur_step, cur, cur_len, resp, &rlen);
+        int rc = esimlpa__xmit(ctx, cur_step, cur, cur_len, resp, &rlen);
         if (rc != ESIMLPA_OK)
             return rc;
         uint8_t sw1 = resp[rlen - 2], sw2 = resp[rlen - 1];
@@ -241,24 +239,20 @@ static int exchange(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size
     }
 }
 
-int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *req,
-                             size_t req_len, uint8_t **resp, size_t *resp_len)
-{
-    if (resp)
-        *resp = NULL;
-    if (resp_len)
-        *resp_len = 0;
-    if (!ctx)
-        return ESIMLPA_EINVAL;
-    if (!what)
-        what = "ES10";
-    if (!req || req_len == 0 || !resp || !resp_len)
-        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "%s: empty request", what);
-    if (!ctx->open)
-        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "%s: context not open", what);
+/* How one STORE DATA sequence failed, for the retries of es10_transceive. */
+enum sd_failure {
+    SD_OTHER = 0,
+    SD_FIRST_BLOCK_REFUSED,   /* 6700 / 6A80 / 6601 on block 0 */
+    SD_NOT_SENT,              /* the card was reset before block 0 reached it */
+};
 
+/* One ES10 command as a STORE DATA sequence of ctx->mss-byte blocks. */
+static int store_data(esimlpa_ctx *ctx, const char *what, const uint8_t *req, size_t req_len,
+                      struct rbuf *acc, enum sd_failure *why)
+{
     size_t mss = (ctx->mss >= 1 && ctx->mss <= 255) ? ctx->mss : 255;
     size_t blocks = req_len / mss + (req_len % mss != 0);
+    *why = SD_OTHER;
     if (blocks > MAX_STORE_DATA_BLOCKS)
         return esimlpa__fail(ctx, ESIMLPA_ETOOLONG,
                              "%s: request of %zu bytes needs %zu STORE DATA blocks (max %u)",
@@ -266,9 +260,7 @@ int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *
 
     char step[128];
     snprintf(step, sizeof step, "STORE DATA (%s)", what);
-    const uint8_t cla = cla_for_channel(0x80, ctx->channel);
-    struct rbuf acc = { NULL, 0, 0 };
-    int rc = ESIMLPA_OK;
+    const uint8_t cla = esimlpa__cla_for_channel(0x80, ctx->channel);
 
     for (size_t i = 0; i < blocks; i++) {
         size_t off = i * mss;
@@ -284,191 +276,84 @@ int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *
         ctx->stats.store_data_blocks++;
 
         uint16_t sw = 0;
-        rc = exchange(ctx, step, cmd, 5 + n, &acc, &sw);
-        if (rc != ESIMLPA_OK)
-            goto fail;
+        unsigned long before = ctx->stats.apdus;
+        int rc = esimlpa__exchange(ctx, step, cmd, 5 + n, acc, &sw);
+        if (rc != ESIMLPA_OK) {
+            if (i == 0 && ctx->stats.apdus == before + 1 &&
+                ctx->needs_reopen == ESIMLPA__REOPEN_RESET)
+                *why = SD_NOT_SENT;
+            return rc;
+        }
         if (esimlpa__sw_to_error(sw) != ESIMLPA_OK) {
-            rc = sw_fail(ctx, step, sw);
-            goto fail;
+            if (i == 0 && (sw == 0x6700 || sw == 0x6A80 || sw == 0x6601))
+                *why = SD_FIRST_BLOCK_REFUSED;
+            return esimlpa__sw_fail(ctx, step, sw);
         }
     }
+    return ESIMLPA_OK;
+}
 
-    if (acc.len == 0) {
+int esimlpa__es10_transceive(esimlpa_ctx *ctx, const char *what, const uint8_t *req,
+                             size_t req_len, uint8_t **resp, size_t *resp_len)
+{
+    if (resp)
+        *resp = NULL;
+    if (resp_len)
+        *resp_len = 0;
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    if (!what)
+        what = "ES10";
+    if (!req || req_len == 0 || !resp || !resp_len)
+        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "%s: empty request", what);
+    if (!ctx->open && !ctx->needs_reopen)
+        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "%s: context not open", what);
+
+    struct rbuf acc = { NULL, 0, 0 };
+    int rc = ESIMLPA_OK, resent = 0, reduced = 0;
+    for (;;) {
+        /* The card was reset (REFRESH, or by another program) since the last
+         * command: reopen the channel first, transparently. */
+        if (esimlpa__pcsc_take_reset(ctx->tr))
+            ctx->needs_reopen = ESIMLPA__REOPEN_RESET;
+        if (ctx->needs_reopen) {
+            int refresh = ctx->needs_reopen == ESIMLPA__REOPEN_REFRESH;
+            int can_reset = ctx->tr->version >= 2 && ctx->tr->reconnect;
+            /* REFRESH: the LPA resets the card where the transport can (PC/SC);
+             * a modem performs the REFRESH itself, which takes the channel. */
+            rc = esimlpa__apdu_reopen(ctx, refresh && can_reset, !refresh || !can_reset);
+            if (rc != ESIMLPA_OK)
+                break;
+        }
+        enum sd_failure why;
+        acc.len = 0;
+        rc = store_data(ctx, what, req, req_len, &acc, &why);
+        if (rc == ESIMLPA_OK)
+            break;
+        if (why == SD_NOT_SENT && !resent) {
+            resent = 1;
+            continue;
+        }
+        /* Some removable eUICCs and modems refuse 255-byte blocks (6601, 6700,
+         * 6A80 on the first one): once, at FALLBACK_MSS, kept for the context. */
+        if (why == SD_FIRST_BLOCK_REFUSED && !reduced && !ctx->mss_reduced &&
+            ctx->mss > FALLBACK_MSS && req_len > FALLBACK_MSS) {
+            reduced = 1;
+            esimlpa__log(ctx, ESIMLPA_LOG_INFO,
+                         "%s: the card refused a %u-byte STORE DATA block (status word %04X); "
+                         "using %u-byte blocks", what, ctx->mss, (unsigned)ctx->last_sw,
+                         FALLBACK_MSS);
+            ctx->mss = FALLBACK_MSS;
+            ctx->mss_reduced = 1;
+            continue;
+        }
+        break;
+    }
+    if (rc != ESIMLPA_OK || acc.len == 0) {
         free(acc.p);
     } else {
         *resp = acc.p;
         *resp_len = acc.len;
     }
-    return ESIMLPA_OK;
-
-fail:
-    free(acc.p);
     return rc;
-}
-
-/* MANAGE CHANNEL open on the basic channel: 00 70 00 00 01 -> <ch> 9000. */
-static int manage_channel_open(esimlpa_ctx *ctx, uint8_t *channel)
-{
-    static const char step[] = "MANAGE CHANNEL (open)";
-    static const uint8_t cmd[] = { 0x00, 0x70, 0x00, 0x00, 0x01 };
-    struct rbuf acc = { NULL, 0, 0 };
-    uint16_t sw = 0;
-    int rc = exchange(ctx, step, cmd, sizeof cmd, &acc, &sw);
-    if (rc == ESIMLPA_OK && esimlpa__sw_to_error(sw) != ESIMLPA_OK)
-        rc = sw_fail(ctx, step, sw);
-    if (rc == ESIMLPA_OK && (acc.len != 1 || acc.p[0] < 1 || acc.p[0] > MAX_CHANNEL))
-        rc = esimlpa__fail(ctx, ESIMLPA_EDECODE,
-                           "%s: unexpected response (%zu bytes, first %02X)", step, acc.len,
-                           acc.len ? acc.p[0] : 0);
-    if (rc == ESIMLPA_OK)
-        *channel = acc.p[0];
-    free(acc.p);
-    return rc;
-}
-
-/* MANAGE CHANNEL close: 00 70 80 <ch> 00. Errors are logged, not reported:
- * the last error and last SW of the failure that led here are kept. */
-static void manage_channel_close(esimlpa_ctx *ctx, uint8_t channel)
-{
-    uint8_t cmd[] = { 0x00, 0x70, 0x80, channel, 0x00 };
-    uint8_t resp[ESIMLPA_APDU_MAX_RESPONSE];
-    size_t rlen = sizeof resp;
-    char saved_error[sizeof ctx->last_error];
-    uint16_t saved_sw = ctx->last_sw;
-    memcpy(saved_error, ctx->last_error, sizeof saved_error);
-
-    int rc = xmit(ctx, "MANAGE CHANNEL (close)", cmd, sizeof cmd, resp, &rlen);
-    if (rc == ESIMLPA_OK) {
-        uint16_t sw = (uint16_t)(resp[rlen - 2] << 8 | resp[rlen - 1]);
-        if (esimlpa__sw_to_error(sw) != ESIMLPA_OK)
-            esimlpa__log(ctx, ESIMLPA_LOG_WARN,
-                         "MANAGE CHANNEL (close) of channel %u: status word %04X",
-                         (unsigned)channel, (unsigned)sw);
-    } else {
-        esimlpa__log(ctx, ESIMLPA_LOG_WARN, "%s", ctx->last_error);
-    }
-    memcpy(ctx->last_error, saved_error, sizeof saved_error);
-    ctx->last_sw = saved_sw;
-}
-
-/* SELECT ISD-R by AID on the channel: 0x A4 04 00 10 <AID> (SGP.22 notes §3.1).
- * 9000 or 61xx (FCI fetched and discarded) is success; 6A82: not an eUICC. */
-static int select_isdr(esimlpa_ctx *ctx, uint8_t channel)
-{
-    static const char step[] = "SELECT ISD-R";
-    uint8_t cmd[5 + sizeof isdr_aid];
-    cmd[0] = cla_for_channel(0x00, channel);
-    cmd[1] = 0xA4;
-    cmd[2] = 0x04;
-    cmd[3] = 0x00;
-    cmd[4] = (uint8_t)sizeof isdr_aid;
-    memcpy(cmd + 5, isdr_aid, sizeof isdr_aid);
-
-    struct rbuf fci = { NULL, 0, 0 };
-    uint16_t sw = 0;
-    int rc = exchange(ctx, step, cmd, sizeof cmd, &fci, &sw);
-    free(fci.p);
-    if (rc != ESIMLPA_OK)
-        return rc;
-    if (sw == 0x6A82)
-        return esimlpa__fail(ctx, ESIMLPA_ENOISDR,
-                             "%s: status word 6A82 (not found): not an eUICC", step);
-    if (esimlpa__sw_to_error(sw) != ESIMLPA_OK)
-        return sw_fail(ctx, step, sw);
-    return ESIMLPA_OK;
-}
-
-static void transport_disconnect(esimlpa_ctx *ctx)
-{
-    if (ctx->tr->disconnect)
-        ctx->tr->disconnect(ctx->tr->user);
-    ctx->connected = 0;
-}
-
-int esimlpa__apdu_open(esimlpa_ctx *ctx)
-{
-    if (!ctx || !ctx->tr)
-        return ESIMLPA_EINVAL;
-    if (ctx->open)
-        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "open: context already open");
-    struct esimlpa_apdu_transport *tr = ctx->tr;
-    int rc;
-
-    if (!ctx->connected) {
-        if (tr->connect) {
-            rc = tr->connect(tr->user);
-            if (rc != ESIMLPA_OK) {
-                if (rc > 0)
-                    rc = ESIMLPA_ETRANSPORT;
-                esimlpa__fail(ctx, rc, "connect: %s", esimlpa_strerror(rc));
-                transport_disconnect(ctx);
-                return rc;
-            }
-        }
-        ctx->connected = 1;
-        ctx->card_gone = 0;
-    }
-
-    uint8_t ch = 0;
-    /* The transport opens the channel and selects the ISD-R itself (AT+CCHO, QMI);
-     * ESIMLPA_EUNSUPPORTED from it (a modem without AT+CCHO) means: do it here. */
-    rc = tr->open_logical_channel
-             ? tr->open_logical_channel(tr->user, isdr_aid, sizeof isdr_aid, &ch)
-             : ESIMLPA_EUNSUPPORTED;
-    if (rc != ESIMLPA_EUNSUPPORTED) {
-        if (rc != ESIMLPA_OK) {
-            if (rc > 0)
-                rc = ESIMLPA_ETRANSPORT;
-            esimlpa__fail(ctx, rc, "open logical channel (ISD-R): %s", esimlpa_strerror(rc));
-            transport_disconnect(ctx);
-            return rc;
-        }
-        if (ch < 1 || ch > MAX_CHANNEL) {
-            if (tr->close_logical_channel)
-                tr->close_logical_channel(tr->user, ch);
-            rc = esimlpa__fail(ctx, ESIMLPA_ETRANSPORT,
-                               "open logical channel (ISD-R): transport returned channel %u",
-                               (unsigned)ch);
-            transport_disconnect(ctx);
-            return rc;
-        }
-        ctx->channel_by_transport = 1;
-    } else {
-        /* TERMINAL CAPABILITY is optional (SGP.22 notes §3.1) and not sent. */
-        rc = manage_channel_open(ctx, &ch);
-        if (rc != ESIMLPA_OK) {
-            transport_disconnect(ctx);
-            return rc;
-        }
-        rc = select_isdr(ctx, ch);
-        if (rc != ESIMLPA_OK) {
-            manage_channel_close(ctx, ch);
-            transport_disconnect(ctx);
-            return rc;
-        }
-        ctx->channel_by_transport = 0;
-    }
-    ctx->channel = ch;
-    ctx->open = 1;
-    return ESIMLPA_OK;
-}
-
-void esimlpa__apdu_close(esimlpa_ctx *ctx)
-{
-    if (!ctx || !ctx->tr)
-        return;
-    struct esimlpa_apdu_transport *tr = ctx->tr;
-    if (ctx->open && !ctx->card_gone) {   /* no channel left to close on a pulled card */
-        if (ctx->channel_by_transport) {
-            if (tr->close_logical_channel)
-                tr->close_logical_channel(tr->user, ctx->channel);
-        } else if (ctx->channel != 0) {
-            manage_channel_close(ctx, ctx->channel);
-        }
-    }
-    ctx->open = 0;
-    ctx->channel = 0;
-    ctx->channel_by_transport = 0;
-    if (ctx->connected)
-        transport_disconnect(ctx);
 }

@@ -35,6 +35,7 @@ struct pcsc_transport {
     int in_transaction;                 /* SCardBeginTransaction is in force */
     struct pcsc_worker *worker;         /* runs SCardTransmit under a time limit */
     long apdu_timeout_ms;
+    int reset_seen;                     /* a transmit got SCARD_W_RESET_CARD */
     int stuck;                          /* a transmit timed out and is still blocked in
                                            pcsc-lite: the handle and context are unusable */
     char lock_err[600];
@@ -46,6 +47,7 @@ static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
                          size_t *resp_len);
 static int pcsc_lock(void *user, long wait_ms);
 static void pcsc_unlock(void *user);
+static int pcsc_reconnect(void *user, int power_cycle);
 
 /* PC/SC result -> ESIMLPA_E*. @in_session: a missing card means it was removed. */
 static int map_pcsc(LONG rv, int in_session)
@@ -182,6 +184,7 @@ int esimlpa_pcsc_transport_new(const struct esimlpa_pcsc_options *opts,
     t->pub.transmit = pcsc_transmit;
     t->pub.lock = pcsc_lock;
     t->pub.unlock = pcsc_unlock;
+    t->pub.reconnect = pcsc_reconnect;
     t->lock_fd = -1;
     t->apdu_timeout_ms = DEFAULT_APDU_TIMEOUT_MS;
     *out = &t->pub;
@@ -239,6 +242,18 @@ static DWORD wanted_protocols(int protocol)
 static int begin_transaction(struct pcsc_transport *t)
 {
     LONG rv = SCardBeginTransaction(t->card);
+    if (rv == SCARD_W_RESET_CARD) {
+        /* Reset by another program since our last operation: take the card
+         * back as it is now; the library reopens its channel (reset_seen). */
+        DWORD active = 0;
+        rv = SCardReconnect(t->card, SCARD_SHARE_SHARED, wanted_protocols(t->protocol),
+                            SCARD_LEAVE_CARD, &active);
+        if (rv == SCARD_S_SUCCESS) {
+            t->active_protocol = active;
+            t->reset_seen = 1;
+            rv = SCardBeginTransaction(t->card);
+        }
+    }
     if (rv != SCARD_S_SUCCESS)
         return map_pcsc(rv, 1);
     t->in_transaction = 1;
@@ -498,6 +513,8 @@ static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
     DWORD rlen = (DWORD)n;
     if (rv != SCARD_S_SUCCESS) {
         int rc = map_pcsc(rv, 1);
+        if (rv == SCARD_W_RESET_CARD)
+            t->reset_seen = 1;   /* nothing was sent: the library reopens and resends */
         if (rc == ESIMLPA_ETRANSPORT && card_was_removed(t))
             rc = ESIMLPA_ECARDREMOVED;
         return rc;
@@ -510,9 +527,56 @@ static int pcsc_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
     return ESIMLPA_OK;
 }
 
+/*
+ * After a reset (ours or another program's): SCardReconnect. With
+ * @power_cycle, reset the card first: a cold reset (SCARD_UNPOWER_CARD) where
+ * the reader can, else a warm one (SCARD_RESET_CARD). A reset ends a PC/SC
+ * transaction, so one held for the running operation is taken again.
+ */
+static int pcsc_reconnect(void *user, int power_cycle)
+{
+    struct pcsc_transport *t = user;
+    if (t->stuck)
+        return ESIMLPA_ETIMEOUT;
+    if (!t->have_card)
+        return ESIMLPA_ENOCARD;
+    if (t->in_transaction)
+        SCardEndTransaction(t->card, SCARD_LEAVE_CARD);
+    t->in_transaction = 0;
+    DWORD active = 0, protocols = wanted_protocols(t->protocol);
+    LONG rv;
+    if (power_cycle) {
+        rv = SCardReconnect(t->card, SCARD_SHARE_SHARED, protocols, SCARD_UNPOWER_CARD, &active);
+        if (rv != SCARD_S_SUCCESS && rv != SCARD_E_NO_SMARTCARD && rv != SCARD_W_REMOVED_CARD)
+            rv = SCardReconnect(t->card, SCARD_SHARE_SHARED, protocols, SCARD_RESET_CARD,
+                                &active);
+    } else {
+        rv = SCardReconnect(t->card, SCARD_SHARE_SHARED, protocols, SCARD_LEAVE_CARD, &active);
+    }
+    if (rv != SCARD_S_SUCCESS)
+        return map_pcsc(rv, 1);
+    t->active_protocol = active;
+    t->reset_seen = 0;
+    return t->lock_fd >= 0 ? begin_transaction(t) : ESIMLPA_OK;
+}
+
 void esimlpa__pcsc_set_apdu_timeout(struct esimlpa_apdu_transport *tr, long ms)
 {
     struct pcsc_transport *t = as_pcsc(tr);
     if (t && ms > 0)
         t->apdu_timeout_ms = ms;
+}
+
+int esimlpa__transport_is_pcsc(const struct esimlpa_apdu_transport *tr)
+{
+    return as_pcsc(tr) != NULL;
+}
+
+int esimlpa__pcsc_take_reset(struct esimlpa_apdu_transport *tr)
+{
+    struct pcsc_transport *t = as_pcsc(tr);
+    if (!t || !t->reset_seen)
+        return 0;
+    t->reset_seen = 0;
+    return 1;
 }

@@ -56,6 +56,7 @@ int esimlpa_ctx_new(const struct esimlpa_ctx_options *opts, esimlpa_ctx **out)
             memcpy(ctx->isdr_aid, opts->isd_r_aid, opts->isd_r_aid_len);
             ctx->isdr_aid_len = opts->isd_r_aid_len;
             ctx->isdr_aid_given = 1;
+            ctx->isdr_aid_known = 1;
         }
         if (opts->lock_wait_ms)
             ctx->lock_wait_ms = opts->lock_wait_ms < 0 ? -1 : opts->lock_wait_ms;
@@ -107,6 +108,35 @@ void esimlpa_ctx_close(esimlpa_ctx *ctx)
         if (locked)
             esimlpa__card_unlock(ctx);
     }
+}
+
+int esimlpa_ctx_isd_r_aid(const esimlpa_ctx *ctx, uint8_t *buf, size_t *len)
+{
+    if (!ctx || !buf || !len)
+        return ESIMLPA_EINVAL;
+    if (!ctx->isdr_aid_known)
+        return ESIMLPA_ESTATE;
+    memcpy(buf, ctx->isdr_aid, ctx->isdr_aid_len);
+    *len = ctx->isdr_aid_len;
+    return ESIMLPA_OK;
+}
+
+int esimlpa_ctx_reconnect(esimlpa_ctx *ctx, int power_cycle)
+{
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    esimlpa__clear_error(ctx);
+    if (!ctx->connected)
+        return esimlpa__fail(ctx, ESIMLPA_ESTATE, "reconnect: context not open");
+    int rc = esimlpa__card_lock(ctx, "reconnect");
+    if (rc != ESIMLPA_OK)
+        return rc;
+    int lost = ctx->needs_reopen == ESIMLPA__REOPEN_RESET || esimlpa__pcsc_take_reset(ctx->tr);
+    rc = esimlpa__apdu_reopen(ctx, power_cycle, lost);
+    esimlpa__card_unlock(ctx);
+    if (rc == ESIMLPA_OK)
+        esimlpa__clear_error(ctx);
+    return rc;
 }
 
 void esimlpa_ctx_cancel(esimlpa_ctx *ctx)

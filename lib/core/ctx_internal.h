@@ -12,6 +12,12 @@
 
 #define ESIMLPA_ISDR_AID_HEX "A0000005591010FFFFFFFF8900000100"
 
+/* ctx->needs_reopen: an enable/disable with the refresh flag succeeded (the
+ * card waits for the terminal's reset: the LPA resets it where it can), or
+ * the transport saw the card reset (its channel is gone). */
+#define ESIMLPA__REOPEN_REFRESH 1
+#define ESIMLPA__REOPEN_RESET 2
+
 struct esimlpa_ctx {
     struct esimlpa_apdu_transport *tr;
     unsigned mss;                 /* STORE DATA block size, 1..255 */
@@ -33,6 +39,12 @@ struct esimlpa_ctx {
     uint8_t isdr_aid[16];         /* ISD-R AID given by the caller (isdr_aid_given) */
     size_t isdr_aid_len;
     int isdr_aid_given;           /* 0: probe the standard and the known AIDs */
+    int isdr_aid_known;           /* isdr_aid holds the AID in use (given, or the
+                                     probed one that answered; kept for reopening) */
+    int mss_reduced;              /* the card refused a 255-byte STORE DATA block:
+                                     mss lowered for the rest of the context */
+    int needs_reopen;             /* reopen the channel before the next command:
+                                     ESIMLPA__REOPEN_REFRESH or ESIMLPA__REOPEN_RESET */
     long lock_wait_ms;            /* wait for another program holding the card; < 0: none */
     long apdu_timeout_ms;         /* time one APDU exchange may take */
     unsigned lock_depth;          /* nesting of esimlpa__card_lock() */

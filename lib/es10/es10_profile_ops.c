@@ -99,6 +99,10 @@ int esimlpa_profile_enable(esimlpa_ctx *ctx, const struct esimlpa_profile_id *id
         return rc;
     rc = esimlpa__es10_result(ctx, what, r->enableResult, enable_results);
     ASN_STRUCT_FREE(asn_DEF_EnableProfileResponse, r);
+    /* refreshFlag TRUE: the eUICC asks the terminal for a REFRESH (SGP.22
+     * §3.2.1, §3.2.2; a UICC reset) and may refuse commands until then. */
+    if (rc == ESIMLPA_OK && refresh)
+        ctx->needs_reopen = ESIMLPA__REOPEN_REFRESH;
     return rc;
 }
 
@@ -121,6 +125,10 @@ int esimlpa_profile_disable(esimlpa_ctx *ctx, const struct esimlpa_profile_id *i
         return rc;
     rc = esimlpa__es10_result(ctx, what, r->disableResult, disable_results);
     ASN_STRUCT_FREE(asn_DEF_DisableProfileResponse, r);
+    /* refreshFlag TRUE: the eUICC asks the terminal for a REFRESH (SGP.22
+     * §3.2.1, §3.2.2; a UICC reset) and may refuse commands until then. */
+    if (rc == ESIMLPA_OK && refresh)
+        ctx->needs_reopen = ESIMLPA__REOPEN_REFRESH;
     return rc;
 }
 

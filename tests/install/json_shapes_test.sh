@@ -36,7 +36,9 @@ err_shape() {   # err_shape EXIT NAME
 j() { CMD="$*"; run --json "$@"; }
 
 j chip info; expect_rc 0 "$CMD"; ok_shape
-keys_are .data "defaultDpAddress eid euiccInfo2 rootDsAddress"
+keys_are .data "defaultDpAddress eid euiccInfo2 isdRAid isdRAidName rootDsAddress"
+[ "$(jq -r .data.isdRAid <<<"$OUT")" = A0000005591010FFFFFFFF8900000100 ] || fail "$CMD: isdRAid: $OUT"
+[ "$(jq -r .data.isdRAidName <<<"$OUT")" = standard ] || fail "$CMD: isdRAidName: $OUT"
 keys_are .data.euiccInfo2 "ciPkidSigning ciPkidVerification euiccCategory firmwareVersion forbiddenPpr freeNvram freeRam installedApps ppVersion profileVersion rspCapability sasAccreditationNumber svn uiccCapability"
 is_type .data.eid string; is_type .data.defaultDpAddress "string|null"
 is_type .data.euiccInfo2.ciPkidVerification array; is_type .data.euiccInfo2.freeNvram "number|null"

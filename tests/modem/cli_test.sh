@@ -78,6 +78,19 @@ run 0 --modem="$DEV" --json profile list
 
 run 3 --modem "$DEV" --yes profile enable $ICCID2     # already enabled: the eUICC refuses
 
+# REFRESH: the modem resets the card itself; the next command works. A power
+# cycle cannot be asked of a modem: the switch is done, the reset refused.
+run 0 --modem "$DEV" profile enable $ICCID1 --refresh
+run 0 --modem "$DEV" --json profile list
+[ "$(jq -r --arg i $ICCID1 '.data[] | select(.iccid == $i) | .state' <<<"$out")" = enabled ] ||
+    fail "profile enable --refresh: $ICCID1 not enabled afterwards"
+run 2 --modem "$DEV" profile enable $ICCID2 --reset
+[ "$err" = "esimlpa: profile enable: operation not supported (reset: this transport cannot reset the card)" ] ||
+    fail "enable --reset on a modem: $err"
+run 0 --modem "$DEV" --json profile list
+[ "$(jq -r --arg i $ICCID2 '.data[] | select(.iccid == $i) | .state' <<<"$out")" = enabled ] ||
+    fail "profile enable --reset: $ICCID2 not enabled"
+
 run 0 --modem "$DEV" --json notification list
 jq -e --arg i $ICCID2 '[.data[] | select(.iccid == $i)] | length >= 1' <<<"$out" >/dev/null ||
     fail "notification list: no notification for $ICCID2"

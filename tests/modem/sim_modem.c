@@ -175,6 +175,13 @@ static void card(struct sim_modem *m, const uint8_t *cmd, size_t len, uint8_t *r
                  size_t *rlen)
 {
     softeuicc_process_apdu(m->se, cmd, len, resp, rlen);
+    /* A modem performs the REFRESH the eUICC asks for after a refresh-flagged
+     * enable/disable (it fetches the proactive command): the card is reset
+     * and every logical channel is gone. */
+    if (softeuicc_needs_reset(m->se)) {
+        softeuicc_reset(m->se);
+        memset(m->open_ch, 0, sizeof m->open_ch);
+    }
 }
 
 /* Answer an APDU command as "<prefix><len>,\"<hex>\"" in the configured style. */

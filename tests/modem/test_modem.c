@@ -143,6 +143,17 @@ static void es10_round(const struct sim_modem_options *o, int force_csim, unsign
     CHECK(seen_enable);
     esimlpa_notification_list_free(nl);
 
+    /* Enable with the refresh flag: the modem resets the card (REFRESH), the
+     * next call reopens the logical channel by itself; a modem cannot be
+     * asked for a power cycle. */
+    struct esimlpa_profile_id id1 = { .kind = ESIMLPA_ID_ICCID, .iccid = ICCID1 };
+    CHECK_EQ(esimlpa_profile_enable(ctx, &id1, 1), ESIMLPA_OK);
+    CHECK_EQ(esimlpa_eid_get(ctx, eid), ESIMLPA_OK);
+    CHECK(strcmp(eid, want) == 0);
+    CHECK_EQ(esimlpa_ctx_reconnect(ctx, 1), ESIMLPA_EUNSUPPORTED);
+    CHECK_EQ(esimlpa_ctx_reconnect(ctx, 0), ESIMLPA_OK);
+    CHECK_EQ(esimlpa_eid_get(ctx, eid), ESIMLPA_OK);
+
     /* Close (AT+CCHC or MANAGE CHANNEL close) and open again on the same line. */
     esimlpa_ctx_close(ctx);
     CHECK_EQ(esimlpa_ctx_open(ctx), ESIMLPA_OK);
@@ -162,8 +173,11 @@ static void es10_round(const struct sim_modem_options *o, int force_csim, unsign
     } else {
         CHECK(st.cgla >= 8);
         CHECK_EQ(st.csim, 0);
-        CHECK_EQ(st.ccho, 2);
-        CHECK_EQ(st.cchc, 2);
+        /* CCHO: open, reopen after the REFRESH (its channel went with the
+         * reset: no CCHC), reconnect, open after close; CCHC: reconnect,
+         * close, free. */
+        CHECK_EQ(st.ccho, 4);
+        CHECK_EQ(st.cchc, 3);
     }
     t_close(&c);
 }

@@ -3,7 +3,9 @@
  * SW choices (UNVERIFIED for real eUICCs, sgp22-notes App. B 3): 6700 bad
  * length, 6A86 bad P1/P2 or STORE DATA block gap, 6A84 command too large,
  * 6985 STORE DATA without ISD-R selected / GET RESPONSE with nothing pending,
- * 6881 channel not open, 6A81 no channel free, 6A82 unknown AID, 6D00/6E00. */
+ * 6881 channel not open, 6A81 no channel free, 6A82 unknown AID, 6D00/6E00.
+ * The ISD-R answers at se->isdr_aid only (the standard AID, or a removable
+ * eUICC's); TERMINAL CAPABILITY is accepted with 9000 as UICCs do. */
 #include "card_iso.h"
 
 #include <stdlib.h>
@@ -11,10 +13,6 @@
 
 #include "es10_dispatch.h"
 #include "softeuicc_internal.h"
-
-static const uint8_t isdr_aid[16] = {
-    0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
-    0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00 };
 
 int iso_cla_channel(uint8_t cla, bool *proprietary)
 {
@@ -198,7 +196,7 @@ static unsigned do_select(struct softeuicc *se, struct iso_channel *ch, const st
         return 0x6A86;
     if (a->lc < 5 || a->lc > 16)
         return 0x6700;
-    if (a->lc != sizeof(isdr_aid) || memcmp(a->data, isdr_aid, sizeof(isdr_aid)))
+    if (a->lc != se->isdr_aid_len || memcmp(a->data, se->isdr_aid, se->isdr_aid_len))
         return 0x6A82;
     ch->isdr = true;
     drop_cmd(ch);
@@ -209,7 +207,7 @@ static unsigned do_select(struct softeuicc *se, struct iso_channel *ch, const st
     struct dbuf b;
     dbuf_init(&b);
     dbuf_open(&b, 0x6F);
-    dbuf_tlv(&b, 0x84, isdr_aid, sizeof(isdr_aid));
+    dbuf_tlv(&b, 0x84, se->isdr_aid, se->isdr_aid_len);
     dbuf_open(&b, 0xE0);
     dbuf_tlv(&b, 0x82, se->st->info2.svn, 3);
     dbuf_close(&b);
@@ -232,9 +230,13 @@ static unsigned do_store_data(struct softeuicc *se, struct iso_channel *ch, cons
         drop_cmd(ch);
         return 0x6985;
     }
-    if (a->lc == 0) {
+    if (a->lc == 0 || a->lc > se->max_block) {   /* --max-block: a card with a small buffer */
         drop_cmd(ch);
         return 0x6700;
+    }
+    if (se->needs_reset) {             /* after a REFRESH request, until the reset */
+        drop_cmd(ch);
+        return 0x6985;
     }
     drop_resp(ch);
     if (a->p2 == 0) {
@@ -323,6 +325,11 @@ void iso_process(struct softeuicc *se, const uint8_t *cmd, size_t len,
         if (!prop) { sw = 0x6E00; break; }
         if (!ch->open) { sw = 0x6881; break; }
         sw = do_store_data(se, ch, &a, resp, resp_len);
+        break;
+    case 0xAA:                         /* TERMINAL CAPABILITY (ETSI TS 102 221 §11.1.19) */
+        if (!prop) { sw = 0x6E00; break; }
+        if (a.p1 || a.p2) { sw = 0x6A86; break; }
+        sw = (a.lc >= 2 && a.data[0] == 0xA9 && a.data[1] == a.lc - 2) ? 0x9000 : 0x6A80;
         break;
     case 0xC0:                         /* GET RESPONSE (0x or 8x accepted) */
         if (!ch->open) { sw = 0x6881; break; }

@@ -183,6 +183,7 @@ unsigned es10_enable_profile(struct softeuicc *se, const uint8_t *req, size_t le
     struct se_profile *p = find_profile(se,
         id->present == EnableProfileRequest__profileIdentifier_PR_isdpAid ? &id->choice.isdpAid : NULL,
         id->present == EnableProfileRequest__profileIdentifier_PR_iccid ? &id->choice.iccid : NULL);
+    int refresh = r->refreshFlag != 0;
     ASN_STRUCT_FREE(asn_DEF_EnableProfileRequest, r);
     long result = 0;
     struct se_profile *cur = enabled_profile(se);
@@ -204,6 +205,10 @@ unsigned es10_enable_profile(struct softeuicc *se, const uint8_t *req, size_t le
             result = 127;
         se_save(se);
     }
+    /* refreshFlag: the eUICC asks for a REFRESH (a UICC reset, SGP.22 §3.2.1);
+     * like some real cards it refuses ES10 commands until then. */
+    if (result == 0 && refresh)
+        se->needs_reset = 1;
     put_result(out, 0xBF31, result);
     return 0x9000;
 }
@@ -218,6 +223,7 @@ unsigned es10_disable_profile(struct softeuicc *se, const uint8_t *req, size_t l
     struct se_profile *p = find_profile(se,
         id->present == DisableProfileRequest__profileIdentifier_PR_isdpAid ? &id->choice.isdpAid : NULL,
         id->present == DisableProfileRequest__profileIdentifier_PR_iccid ? &id->choice.iccid : NULL);
+    int refresh = r->refreshFlag != 0;
     ASN_STRUCT_FREE(asn_DEF_DisableProfileRequest, r);
     long result = 0;
     if (!p)
@@ -232,6 +238,8 @@ unsigned es10_disable_profile(struct softeuicc *se, const uint8_t *req, size_t l
             result = 127;
         se_save(se);
     }
+    if (result == 0 && refresh)
+        se->needs_reset = 1;   /* as for EnableProfile */
     put_result(out, 0xBF32, result);
     return 0x9000;
 }

@@ -24,6 +24,7 @@ static void usage(FILE *f)
           "           --euicc-cert FILE --eum-cert FILE [--ci-cert FILE]\n"
           "           [--vpcd HOST:PORT] [--apdu-delay-ms N] [--t0-get-response]\n"
           "           [--fail-at N[:SW|:garbage]] [--fault-es10 SPEC]... [--verbose] [--once]\n"
+          "           [--isd-r-aid HEX] [--max-block N]\n"
           "\n"
           "  --state FILE        card state (JSON), rewritten after every change\n"
           "  --seed FILE         copied to --state first if that file does not exist\n"
@@ -40,6 +41,9 @@ static void usage(FILE *f)
           "  --fault-es10 SPEC   fault for tests: TAG[/N]:sw=XXXX|garbage|remove|silent[:count=C]\n"
           "                      on ES10 request TAG (hex; BF36/N = N-th LoadBPP command);\n"
           "                      remove = the card disappears (connection closed, exit 0)\n"
+          "  --isd-r-aid HEX     answer SELECT only at this ISD-R AID (5..16 bytes), as a\n"
+          "                      removable eUICC does; 6A82 for any other\n"
+          "  --max-block N       refuse STORE DATA blocks over N bytes (1..255) with 6700\n"
           "  --verbose           log APDUs and ES10 calls to stderr\n"
           "  --once              serve one vpcd connection, then exit\n"
           "Exit status: 0 clean stop, 1 runtime error, 2 bad arguments or state/identity.\n",
@@ -60,6 +64,8 @@ int main(int argc, char **argv)
         { "t0-get-response", no_argument, NULL, 't' },
         { "fail-at", required_argument, NULL, 'F' },
         { "fault-es10", required_argument, NULL, 'X' },
+        { "isd-r-aid", required_argument, NULL, 'A' },
+        { "max-block", required_argument, NULL, 'B' },
         { "verbose", no_argument, NULL, 'V' },
         { "once", no_argument, NULL, '1' },
         { "help", no_argument, NULL, 'h' },
@@ -91,6 +97,29 @@ int main(int argc, char **argv)
             }
             es10_faults[n_es10_faults++] = optarg;
             break;
+        case 'A': {
+            size_t n = strlen(optarg);
+            if (n < 10 || n > 32 || n % 2 || strspn(optarg, "0123456789abcdefABCDEF") != n) {
+                fprintf(stderr, "esimlpa-soft-euicc: --isd-r-aid wants 5 to 16 bytes in hex\n");
+                return 2;
+            }
+            for (size_t i = 0; i < n / 2; i++) {
+                char byte[3] = { optarg[2 * i], optarg[2 * i + 1], 0 };
+                o.isdr_aid[i] = (uint8_t)strtoul(byte, NULL, 16);
+            }
+            o.isdr_aid_len = n / 2;
+            break;
+        }
+        case 'B': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < 1 || v > 255) {
+                fprintf(stderr, "esimlpa-soft-euicc: --max-block wants 1..255\n");
+                return 2;
+            }
+            o.max_block = (unsigned)v;
+            break;
+        }
         case 'd': {
             char *end;
             long v = strtol(optarg, &end, 10);

@@ -117,6 +117,16 @@ int softeuicc_open(const struct softeuicc_options *o, struct softeuicc **out)
     se->fail_at_segment = o->fail_at_segment;
     se->fail_sw = o->fail_sw;
     se->no_sync = o->no_sync;
+    static const uint8_t std_isdr[16] = { 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10, 0x10, 0xFF,
+                                          0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00 };
+    if (o->isdr_aid_len >= 5 && o->isdr_aid_len <= 16) {
+        memcpy(se->isdr_aid, o->isdr_aid, o->isdr_aid_len);
+        se->isdr_aid_len = o->isdr_aid_len;
+    } else {
+        memcpy(se->isdr_aid, std_isdr, sizeof std_isdr);
+        se->isdr_aid_len = sizeof std_isdr;
+    }
+    se->max_block = (o->max_block >= 1 && o->max_block <= 255) ? o->max_block : 255;
     iso_init(&se->iso);
     if ((o->seed_path && copy_seed(o->seed_path, o->state_path, !o->no_sync, err, sizeof(err))) ||
         se_state_load(o->state_path, &se->st, err, sizeof(err)) ||
@@ -147,6 +157,7 @@ void softeuicc_close(struct softeuicc *se)
 void softeuicc_reset(struct softeuicc *se)
 {
     iso_reset(&se->iso);
+    se->needs_reset = 0;               /* the REFRESH is done */
     se_session_end(se);                /* a partly loaded BPP is dropped: nothing installed */
 }
 
@@ -166,4 +177,9 @@ void softeuicc_process_apdu(struct softeuicc *se, const uint8_t *cmd, size_t cmd
     log_hex(se, ">>", cmd, cmd_len);
     iso_process(se, cmd, cmd_len, resp, resp_len);
     log_hex(se, "<<", resp, *resp_len);
+}
+
+int softeuicc_needs_reset(const struct softeuicc *se)
+{
+    return se->needs_reset;
 }

@@ -27,6 +27,13 @@ struct softeuicc_options {
      * fail_sw is 0, with garbage data (DE AD BE EF) and 9000. 0 = off. */
     unsigned fail_at_segment;
     unsigned fail_sw;
+    /* ISD-R AID the card answers at (5..16 bytes); isdr_aid_len 0: the standard
+     * A0000005591010FFFFFFFF8900000100. Any other AID gets 6A82. */
+    uint8_t isdr_aid[16];
+    size_t isdr_aid_len;
+    /* Largest STORE DATA block accepted (1..255; 0 = 255): a bigger one gets
+     * 6700, as some removable eUICCs do. */
+    unsigned max_block;
     /* Skip fsync when saving the state (fuzzing: thousands of cards a second;
      * a real card's writes are durable, so the program always syncs). */
     int no_sync;
@@ -57,6 +64,10 @@ int softeuicc_add_es10_fault(struct softeuicc *se, const char *spec, char *err, 
 int softeuicc_removed(const struct softeuicc *se);
 /* 1 (once) when the last APDU must stay unanswered (--fault-es10 ...:silent). */
 int softeuicc_take_silent(struct softeuicc *se);
+
+/* 1 while a REFRESH is pending (Enable/DisableProfile with refreshFlag): a
+ * terminal that handles proactive commands (a modem) resets the card then. */
+int softeuicc_needs_reset(const struct softeuicc *se);
 
 /* Number of ES10 state save failures so far (0 in a healthy run). */
 unsigned softeuicc_save_failures(const struct softeuicc *se);

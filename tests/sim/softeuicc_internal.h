@@ -77,6 +77,12 @@ struct softeuicc {
     int no_sync;                  /* softeuicc_options.no_sync */
     struct se_es10_fault es10_faults[SE_MAX_ES10_FAULTS];
     size_t n_es10_faults;
+    uint8_t isdr_aid[16];              /* softeuicc_options.isdr_aid (always set) */
+    size_t isdr_aid_len;
+    unsigned max_block;                /* softeuicc_options.max_block (1..255) */
+    int needs_reset;                   /* Enable/DisableProfile with refreshFlag done: STORE
+                                          DATA answers 6985 until the card is reset (the
+                                          REFRESH a terminal would perform) */
     int removed;                       /* a "remove" fault fired: the card is gone */
     int silent;                        /* a "silent" fault fired: leave this APDU unanswered */
 };

@@ -187,6 +187,35 @@ static void test_get_response(struct tcard *c)
     free(out);
 }
 
+/* TERMINAL CAPABILITY is answered 9000 (it was 6D00); EnableProfile with
+ * refreshFlag TRUE leaves the card refusing STORE DATA (6985) until a reset. */
+static void test_terminal_capability_and_refresh(struct tcard *c)
+{
+    uint8_t r[260];
+    size_t n = 0;
+    CHECK_EQ(t_apdu(c, "80AA00000AA9088100820101830107", r, &n), 0x9000);
+    CHECK_EQ(n, 0);
+    CHECK_EQ(t_apdu(c, "80AA00000A0008810082010183010F", r, &n), 0x6A80);
+    CHECK_EQ(t_apdu(c, "80AA01000AA9088100820101830107", r, &n), 0x6A86);
+    CHECK_EQ(t_apdu(c, "00AA00000AA9088100820101830107", r, &n), 0x6E00);
+    int ch = t_open_isdr(c);
+    uint8_t *out = NULL;
+    size_t out_len = 0;
+    /* P2 of the seed (disabled), refreshFlag FF */
+    CHECK_EQ(t_es10_hex(c, ch, "BF3111A00C5A0A989444999999990930F18101FF", &out, &out_len),
+             0x9000);
+    CHECK(out_len == 6 && out[5] == 0);   /* BF3103800100: ok */
+    free(out);
+    out = NULL;
+    CHECK_EQ(t_es10_hex(c, ch, "BF3E035C015A", &out, &out_len), 0x6985);
+    free(out);
+    out = NULL;
+    softeuicc_reset(c->se);
+    ch = t_open_isdr(c);
+    CHECK_EQ(t_es10_hex(c, ch, "BF3E035C015A", &out, &out_len), 0x9000);
+    free(out);
+}
+
 int main(int argc, char **argv)
 {
     t_setup(argc, argv);
@@ -200,6 +229,8 @@ int main(int argc, char **argv)
     test_multiblock(&c);
     softeuicc_reset(c.se);
     test_get_response(&c);
+    softeuicc_reset(c.se);
+    test_terminal_capability_and_refresh(&c);
     t_close(&c);
     return t_done();
 }

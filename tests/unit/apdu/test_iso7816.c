@@ -415,6 +415,14 @@ static void test_select_not_found(void)
     const struct fake_step steps[] = {
         { MC_OPEN, "029000", 0 },
         { "02A4040010" ISDR, "6A82", 0 },
+        /* then the known removable-eUICC AIDs (test_card_manners.c) */
+        { "02A4040010A0000005591010000000008900000300", "6A82", 0 },
+        { "02A4040010A0000005591010FFFFFFFF8900050500", "6A82", 0 },
+        { "02A4040010A0000005591010FFFFFFFF8900000177", "6A82", 0 },
+        { "02A4040010A000000559104C696E6B736669656C64", "6A82", 0 },
+        { "02A4040010A06573746B6D65FFFFFFFF4953442D52", "6A82", 0 },
+        { "02A4040010A06573746B6D65FFFF4953442D522030", "6A82", 0 },
+        { "02A4040010A06573746B6D65FFFF4953442D522031", "6A82", 0 },
         { "0070800200", "9000", 0 },
     };
     struct fake f;

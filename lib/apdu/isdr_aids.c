@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Known ISD-R AIDs. The ISD-R's AID is A0000005591010FFFFFFFF8900000100
+ * (SGP.02 §2.2.3, which SGP.22 follows); removable eUICCs (the plug-in cards sold
+ * for phones and modems without an eUICC) put their ISD-R elsewhere. The
+ * list is the field's (design notes "Facts from the field"); an LPA that
+ * probes it serves these cards without user settings.
+ */
+#include "isdr_aids.h"
+
+#include <string.h>
+
+#include <esimlpa/ctx.h>
+
+#define GSMA 0xA0, 0x00, 0x00, 0x05, 0x59, 0x10
+
+const struct esimlpa__isdr_aid esimlpa__isdr_aids[] = {
+    { "standard", 16, { GSMA, 0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x00 } },
+    { "eSIM.me", 16, { GSMA, 0x10, 0x00, 0x00, 0x00, 0x00, 0x89, 0x00, 0x00, 0x03, 0x00 } },
+    { "5ber", 16, { GSMA, 0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x05, 0x05, 0x00 } },
+    { "Xesim", 16, { GSMA, 0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0x89, 0x00, 0x00, 0x01, 0x77 } },
+    /* A000000559 10 "Linksfield" */
+    { "LinksField", 16, { GSMA, 0x4C, 0x69, 0x6E, 0x6B, 0x73, 0x66, 0x69, 0x65, 0x6C, 0x64 } },
+    /* A0 "estkme" FFFFFFFF "ISD-R" */
+    { "eSTK.me AUX", 16, { 0xA0, 0x65, 0x73, 0x74, 0x6B, 0x6D, 0x65, 0xFF, 0xFF, 0xFF, 0xFF,
+                           0x49, 0x53, 0x44, 0x2D, 0x52 } },
+    /* A0 "estkme" FFFF "ISD-R 0" / "ISD-R 1": the two eUICCs of a dual card */
+    { "eSTK.me SE0", 16, { 0xA0, 0x65, 0x73, 0x74, 0x6B, 0x6D, 0x65, 0xFF, 0xFF, 0x49, 0x53,
+                           0x44, 0x2D, 0x52, 0x20, 0x30 } },
+    { "eSTK.me SE1", 16, { 0xA0, 0x65, 0x73, 0x74, 0x6B, 0x6D, 0x65, 0xFF, 0xFF, 0x49, 0x53,
+                           0x44, 0x2D, 0x52, 0x20, 0x31 } },
+};
+const size_t esimlpa__n_isdr_aids = sizeof esimlpa__isdr_aids / sizeof esimlpa__isdr_aids[0];
+
+const char *esimlpa_isd_r_aid_name(const uint8_t *aid, size_t len)
+{
+    if (!aid)
+        return NULL;
+    for (size_t i = 0; i < esimlpa__n_isdr_aids; i++)
+        if (esimlpa__isdr_aids[i].len == len && memcmp(esimlpa__isdr_aids[i].aid, aid, len) == 0)
+            return esimlpa__isdr_aids[i].name;
+    return NULL;
+}
