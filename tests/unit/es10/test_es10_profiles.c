@@ -371,8 +371,11 @@ static void t_bad_args(esimlpa_ctx *ctx, struct fake_card *fc)
     CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, n65), ESIMLPA_ETOOLONG);
     CHECK(strstr(esimlpa_ctx_last_error(ctx), "SetNickname") != NULL);
     CHECK_INT(esimlpa_profile_nickname_set(ctx, "12", "x"), ESIMLPA_EBADICCID);
-    CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, "\xC3\x28"), ESIMLPA_EINVAL);
-    CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, "\xED\xA0\x80"), ESIMLPA_EINVAL);
+    CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, "\xC3\x28"), ESIMLPA_EBADTEXT);
+    CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, "\xED\xA0\x80"), ESIMLPA_EBADTEXT);
+    CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, "\x1b[2J"), ESIMLPA_EBADTEXT);
+    CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, "a\nb"), ESIMLPA_EBADTEXT);
+    CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, "c1 \xC2\x9B"), ESIMLPA_EBADTEXT);
     CHECK_INT(esimlpa_profile_nickname_set(ctx, NULL, "x"), ESIMLPA_EINVAL);
     CHECK_INT(esimlpa_profile_nickname_set(ctx, ICCID_A, NULL), ESIMLPA_EINVAL);
     CHECK_INT(esimlpa_euicc_memory_reset(ctx, 0), ESIMLPA_EINVAL);
