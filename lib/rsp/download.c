@@ -118,7 +118,8 @@ static int authenticate(struct run *r)
     int rc;
     step(r, ESIMLPA_STEP_EUICC_CHALLENGE, 0, 0);
     if ((rc = esimlpa__es10_get_challenge(r->ctx, r->challenge)) != ESIMLPA_OK ||
-        (rc = esimlpa_euicc_info1_get(r->ctx, &r->info1)) != ESIMLPA_OK)
+        (rc = esimlpa_euicc_info1_get(r->ctx, &r->info1)) != ESIMLPA_OK ||
+        (rc = esimlpa__euicc_ci_apply(r->ctx, r->s.es9.http, r->info1)) != ESIMLPA_OK)
         return rc;
     step(r, ESIMLPA_STEP_INITIATE_AUTH, 0, 0);
     rc = esimlpa__es9p_initiate_authentication(&r->s.es9, r->s.address, r->challenge,
