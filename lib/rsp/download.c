@@ -238,6 +238,14 @@ static int run(struct run *r, struct esimlpa_download_result *out)
         (rc = esimlpa__device_info_init(ctx, &r->device, r->o->imei)) != ESIMLPA_OK ||
         (rc = authenticate(r)) != ESIMLPA_OK)
         return rc;
+    /* An activation code naming an SM-DP+ OID binds the download to that
+     * SM-DP+: another server's CERT.DPauth ends the session on both sides
+     * before anything the eUICC signed reaches it (authenticateClient),
+     * reason undefinedReason (SGP.22 §5.7.14 CancelSessionReason; the
+     * cancel pair of §3.1.3 / notes §1.4). */
+    if ((rc = esimlpa__smdp_oid_check(ctx, r->ac.smdp_oid, r->s.ia.server_certificate.data,
+                                      r->s.ia.server_certificate.len)) != ESIMLPA_OK)
+        return esimlpa__session_cancel(&r->s, rc, ESIMLPA__CANCEL_UNDEFINED);
     long reason;
     if ((rc = negotiate(r, &reason)) != ESIMLPA_OK)
         return esimlpa__session_cancel(&r->s, rc, reason);
