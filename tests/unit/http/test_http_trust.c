@@ -47,8 +47,7 @@ static int handler(void *user, const struct httpd_request *req, struct httpd_res
     (void)user;
     (void)req;
     requests_seen++;
-    char *b = strdup("{}");
-    httpd_response_set_body(resp, b, 2);
+    httpd_response_set_body_str(resp, "{}");
     return 200;
 }
 
