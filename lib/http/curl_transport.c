@@ -7,7 +7,7 @@
  * so a whole profile download costs one TCP connection and one handshake.
  * TLS peer and host verification are always on unless the caller sets
  * insecure_no_verify (tests only). Production SM-DP+ TLS certificates chain
- * to the GSMA RSP CI roots (CERT.DPtls, SGP.22 §4.5.2), which are NOT in the
+ * to the GSMA RSP CI roots (CERT.DPtls, sgp22-notes §8.4), which are NOT in the
  * system web-PKI store. Trust, in order: ca_file / ca_path when given (only
  * those roots); else the bundled RSP CI set (production, or the SGP.26 test
  * set with use_test_ci), narrowed by set_euicc_ci() to the CIs the eUICC
@@ -32,8 +32,9 @@
 #include "http/http_internal.h"
 #include "http/rsp_ci_bundle.h"
 
-/* TLS 1.2 suites, SGP.22's mandatory ECDHE-ECDSA ones first (SGP.22 §2.6.6:
- * TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ..._AES_128_CBC_SHA256). */
+/* TLS 1.2 suites, SGP.22's ECDHE-ECDSA ones first
+ * (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ..._AES_128_CBC_SHA256;
+ * sgp22-notes §8.4), then ECDHE-RSA AEAD suites. */
 #define SGP22_TLS12_CIPHERS                                                     \
     "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA256:"                  \
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"              \
@@ -258,7 +259,8 @@ static int bundle_load(struct curl_transport *ct)
     return rebuild_pem(ct);
 }
 
-/* SGP.22 §4.5.2.1 / EUICCInfo1: trust only the CIs the eUICC can verify. */
+/* EUICCInfo1.euiccCiPKIdListForVerification (sgp22-notes §8.2): trust only
+ * the CIs the eUICC can verify with. */
 static int curl_set_euicc_ci(void *user, const struct esimlpa_ci_pkid *pkids, size_t count)
 {
     struct curl_transport *ct = user;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Loading the bundled GSMA RSP CI roots (SGP.22 §4.5.2.1: CERT.CI.ECDSA is
- * the root of every SM-DP+/SM-DS certificate, CERT.DPtls / CERT.DStls
- * included, §2.6.6) and turning a selection of them into PEM for curl. */
+/* Loading the bundled GSMA RSP CI roots (CERT.CI.ECDSA is the root of every
+ * SM-DP+/SM-DS certificate, CERT.DPtls / CERT.DStls included; sgp22-notes
+ * §8.1, §8.4) and turning a selection of them into PEM for curl. */
 #define _GNU_SOURCE   /* secure_getenv */
 #include <dirent.h>
 #include <stdarg.h>

@@ -2,7 +2,7 @@
 /* The bundled GSMA RSP CI root certificates (lib/http/rsp-ci/, installed
  * under DATADIR/libesimlpa/rsp-ci): loading a set, choosing the roots whose
  * SubjectKeyIdentifier an eUICC lists (euiccCiPKIdListForVerification,
- * EUICCInfo1, SGP.22 §5.7.8 / §4.5.2.1), and the PEM text curl is given. */
+ * EUICCInfo1, SGP.22 §5.7.8, sgp22-notes §8.2), and the PEM text curl is given. */
 #ifndef ESIMLPA_RSP_CI_BUNDLE_H
 #define ESIMLPA_RSP_CI_BUNDLE_H
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The activation code's SM-DP+ OID against the server's CERT.DPauth
- * (SGP.22 §4.1 activation code "SM-DP+ OID": when present, the LPA checks
- * that the server it reached is that SM-DP+; the OID is the registeredID in
- * the subjectAltName of CERT.DPauth.ECDSA, §4.5.2.1.1). */
+ * (activation code field "SM-DP+ OID", sgp22-notes §2.1: when present, the
+ * LPA checks that the server it reached is that SM-DP+; the OID is the
+ * registeredID in the subjectAltName of CERT.DPauth.ECDSA, notes §8.1). */
 #include <string.h>
 
 #include <openssl/objects.h>
