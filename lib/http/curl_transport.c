@@ -72,6 +72,8 @@ struct curl_transport {
     int have_pkids;                     /* set_euicc_ci() narrowed the set */
     char card_cis[200];                 /* the card's list, for messages */
     char *ca_pem; size_t ca_pem_len;    /* the selected roots for CURLOPT_CAINFO_BLOB */
+    int pem_applied;                    /* ca_pem is set on the current easy handle (setting
+                                           it again would stop curl reusing the connection) */
     long connect_ms, total_ms;
     size_t max_response;
     int ctx_cb_supported;               /* CURLOPT_SSL_CTX_FUNCTION available */
@@ -226,6 +228,7 @@ static const char *set_name(const struct curl_transport *ct)
 
 static int rebuild_pem(struct curl_transport *ct)
 {
+    ct->pem_applied = 0;
     free(ct->ca_pem);
     ct->ca_pem = NULL;
     ct->ca_pem_len = 0;
@@ -273,11 +276,14 @@ static int curl_set_euicc_ci(void *user, const struct esimlpa_ci_pkid *pkids, si
         return rc;
     const uint8_t *ids[16];
     size_t lens[16], n = 0;
+    int changed = !ct->have_pkids;
     for (size_t i = 0; i < ct->bundle.n; i++) {
-        ct->sel[i] = 0;
-        for (size_t k = 0; k < count && !ct->sel[i]; k++)
-            ct->sel[i] = (unsigned char)esimlpa__ci_root_matches(&ct->bundle.roots[i],
-                                                                 pkids[k].id, pkids[k].len);
+        unsigned char in = 0;
+        for (size_t k = 0; k < count && !in; k++)
+            in = (unsigned char)esimlpa__ci_root_matches(&ct->bundle.roots[i], pkids[k].id,
+                                                         pkids[k].len);
+        changed |= in != ct->sel[i];
+        ct->sel[i] = in;
     }
     for (size_t k = 0; k < count && n < 16; k++, n++) {
         ids[n] = pkids[k].id;
@@ -285,6 +291,8 @@ static int curl_set_euicc_ci(void *user, const struct esimlpa_ci_pkid *pkids, si
     }
     esimlpa__ski_list_text(ids, lens, n, ct->card_cis, sizeof ct->card_cis);
     ct->have_pkids = 1;
+    if (!changed)
+        return 0;   /* same trust (a renewal's later steps): keep the connection */
     /* A connection made under the previous trust must not be reused. */
     curl_reset(ct);
     return rebuild_pem(ct);
@@ -375,6 +383,7 @@ static int make_easy(struct curl_transport *ct)
         curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, ct) == CURLE_OK;
 
     ct->easy = e;
+    ct->pem_applied = 0;
     return 0;
 }
 #undef SETOPT
@@ -679,9 +688,10 @@ static int curl_post(void *user, const char *url, const char *const *headers,
     ct->errbuf[0] = '\0';
 
     CURLcode cr = curl_easy_setopt(e, CURLOPT_URL, url);
-    if (cr == CURLE_OK && https && bundle_mode(ct)) {
+    if (cr == CURLE_OK && https && bundle_mode(ct) && !ct->pem_applied) {
         struct curl_blob blob = { ct->ca_pem, ct->ca_pem_len, CURL_BLOB_COPY };
         cr = curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+        ct->pem_applied = cr == CURLE_OK;
     }
     if (cr == CURLE_OK)
         cr = curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);

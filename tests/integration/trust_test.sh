@@ -51,7 +51,9 @@ run_ft "${RES[@]}" --test-ci profile download -a "LPA:1\$$SM\$TEST-8K\$2.999.10"
 expect_rc 0 "--test-ci download of the SGP.26 chain"
 installed "$want" || fail "--test-ci: $want not installed"
 [ "$(h_order $SM TEST-8K state)" = installed ] || fail "--test-ci: order $(h_order $SM TEST-8K state)"
-note "SGP.26 TLS chain, --test-ci, no --ca-file, faketime $FAKE_DATE: installed $want"
+[ "$(h_counter $SM handshakes)" = 1 ] || fail "--test-ci: $(h_counter $SM handshakes) TLS handshakes (want 1 per download)"
+note "SGP.26 TLS chain, --test-ci, no --ca-file, faketime $FAKE_DATE: installed $want," \
+     "$(h_counter $SM handshakes) TLS handshake(s), $(h_counter $SM requests) HTTP requests"
 
 # 3. An expired bundled root (SubMan V4.2 CI, 2026-08-12) is skipped with a
 #    log line, not an error (real clock; the server's certificate is expired

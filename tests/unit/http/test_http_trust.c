@@ -48,7 +48,7 @@ static int handler(void *user, const struct httpd_request *req, struct httpd_res
     (void)req;
     requests_seen++;
     httpd_response_set_body_str(resp, "{}");
-    return 200;
+    return 0;
 }
 
 static void on_log(void *user, enum esimlpa_log_level level, const char *msg)
@@ -195,6 +195,13 @@ int main(void)
     struct esimlpa_ci_pkid both[2] = { { other, sizeof other }, { ski, ski_len } };
     CHECK(t->set_euicc_ci(t->user, both, 2) == 0);
     CHECK(post(t, gp) == 0);
+    /* The same list again (a renewal's later steps) keeps the connection. */
+    struct esimlpa_http_stats st0, st1;
+    esimlpa_curl_transport_stats(t, &st0);
+    CHECK(t->set_euicc_ci(t->user, both, 2) == 0);
+    CHECK(post(t, gp) == 0);
+    esimlpa_curl_transport_stats(t, &st1);
+    CHECK(st1.connections == st0.connections && st1.tls_handshakes == st0.tls_handshakes);
     /* A server under another CA: the error names the CIs trusted. */
     CHECK(post(t, bp) == ESIMLPA_EHTTP_CERT);
     snprintf(want, sizeof want,
