@@ -56,12 +56,15 @@ note "SGP.26 TLS chain, --test-ci, no --ca-file, faketime $FAKE_DATE: installed 
      "$(h_counter $SM handshakes) TLS handshake(s), $(h_counter $SM requests) HTTP requests"
 
 # 3. An expired bundled root (SubMan V4.2 CI, 2026-08-12) is skipped with a
-#    log line, not an error (real clock; the server's certificate is expired
-#    too by now, so this run fails on that, as it must).
+#    log line, not an error (real clock, production set).
 run --trace "${RES[@]}" profile download -a "LPA:1\$$SM\$TEST-8K" --yes
-expect_rc 2 "real clock"
+expect_rc 2 "real clock, production set"
 grep -qx "esimlpa: debug: RSP CI root SubMan-V4-2-CI_EA53ADEF.pem (EA53ADEF…) expired Aug 12 .* 2026 GMT: skipped" <<<"$ERR" \
     || fail "no log line for the expired bundled root: $(grep -i expired <<<"$ERR")"
+# 4. With the real clock the SGP.26 certificate has expired: --test-ci names that.
+run "${RES[@]}" --test-ci profile download -a "LPA:1\$$SM\$TEST-100K" --yes
+expect_rc 2 "real clock, --test-ci"
+expect_err "$POST (SSL certificate problem: certificate has expired)" "real clock, --test-ci"
 h_stop_servers
 # (h_server waits for "listening on" in the log: drop the old server's log
 # first, or the wait can see it before the new server truncates the file.)
@@ -82,7 +85,7 @@ P=$H_TMP/pki; mkdir -p "$P"
   openssl x509 -req -in rsa.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 -extfile rsa.ext -out rsa.pem
 ) >"$H_TMP/openssl.log" 2>&1 || { cat "$H_TMP/openssl.log" >&2; fail "making the test certificates"; }
 
-# 4. CN-only certificate (no subjectAltName): refused, no CN fallback.
+# 5. CN-only certificate (no subjectAltName): refused, no CN fallback.
 h_server $SM smdp nist "" --tls-cert "$P/cn.pem" --tls-key "$P/cn.key"
 run --ca-file "$P/ca.pem" "${RES[@]}" profile download -a "LPA:1\$$SM\$TEST-8K" --yes
 expect_rc 2 "CN-only certificate"
@@ -93,7 +96,7 @@ h_stop_servers
 # first, or the wait can see it before the new server truncates the file.)
 rm -f "$H_TMP/$SM.log"
 
-# 5. RSA-1024 under a system OpenSSL config that allows it (security level 1):
+# 6. RSA-1024 under a system OpenSSL config that allows it (security level 1):
 #    the config is in force (openssl s_client accepts the server with it), the
 #    library still holds level 2.
 cat >"$P/permissive.cnf" <<'EOC'
@@ -120,7 +123,7 @@ h_stop_servers
 # first, or the wait can see it before the new server truncates the file.)
 rm -f "$H_TMP/$SM.log"
 
-# 6. The activation code names another SM-DP+ OID: refused after
+# 7. The activation code names another SM-DP+ OID: refused after
 #    AuthenticateServer, cancelled on the eUICC and at the server (the order
 #    stays available), nothing installed, exit 4 like other server mismatches.
 h_server $SM smdp nist "" --verbose
