@@ -66,9 +66,6 @@ run "${RES[@]}" --test-ci profile download -a "LPA:1\$$SM\$TEST-100K" --yes
 expect_rc 2 "real clock, --test-ci"
 expect_err "$POST (SSL certificate problem: certificate has expired)" "real clock, --test-ci"
 h_stop_servers
-# (h_server waits for "listening on" in the log: drop the old server's log
-# first, or the wait can see it before the new server truncates the file.)
-rm -f "$H_TMP/$SM.log"
 
 # Certificates made here: a throwaway CA, a CN-only P-256 leaf, an RSA-1024 leaf.
 P=$H_TMP/pki; mkdir -p "$P"
@@ -92,9 +89,6 @@ expect_rc 2 "CN-only certificate"
 expect_err "$POST (TLS: the server's certificate does not match host name $SM: no subjectAltName dNSName for it (a subject CN is never used))" "CN-only certificate"
 [ "$(h_counter $SM initiateAuthentication)" = 0 ] || fail "CN-only: a request reached the server"
 h_stop_servers
-# (h_server waits for "listening on" in the log: drop the old server's log
-# first, or the wait can see it before the new server truncates the file.)
-rm -f "$H_TMP/$SM.log"
 
 # 6. RSA-1024 under a system OpenSSL config that allows it (security level 1):
 #    the config is in force (openssl s_client accepts the server with it), the
@@ -119,9 +113,6 @@ expect_rc 2 "RSA-1024 server"
 expect_err "$POST (SSL certificate problem: EE certificate key too weak)" "RSA-1024 server"
 [ "$(h_counter $SM initiateAuthentication)" = 0 ] || fail "RSA-1024: a request reached the server"
 h_stop_servers
-# (h_server waits for "listening on" in the log: drop the old server's log
-# first, or the wait can see it before the new server truncates the file.)
-rm -f "$H_TMP/$SM.log"
 
 # 7. The activation code names another SM-DP+ OID: refused after
 #    AuthenticateServer, cancelled on the eUICC and at the server (the order
