@@ -16,7 +16,6 @@
  * TLS >= 1.2, security level 2, the ECDHE-ECDSA suites first, and the host
  * name matched against subjectAltName dNSName only (no subject CN fallback).
  */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -24,22 +23,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
+#include <openssl/x509_vfy.h>
 
 #include "esimlpa/error.h"
 #include "esimlpa/http.h"
 #include "http/http_internal.h"
 #include "http/rsp_ci_bundle.h"
-
-/* TLS 1.2 suites, SGP.22's ECDHE-ECDSA ones first
- * (TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, ..._AES_128_CBC_SHA256;
- * sgp22-notes §8.4), then ECDHE-RSA AEAD suites. */
-#define SGP22_TLS12_CIPHERS                                                     \
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES128-SHA256:"                  \
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:"              \
-    "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:"                  \
-    "ECDHE-RSA-CHACHA20-POLY1305"
+#include "http/tls_policy.h"
 
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TOTAL_MS 60000L
@@ -194,24 +184,9 @@ static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *user)
     ct->ctx_calls++;
     if (!ct->tls_openssl)
         return CURLE_OK;
-    SSL_CTX *c = sslctx;
-    /* Level 2: RSA/DH >= 2048, EC >= 224, no SHA-1 signatures. */
-    SSL_CTX_set_security_level(c, 2);
-    if (SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION) != 1 ||
-        SSL_CTX_set_cipher_list(c, SGP22_TLS12_CIPHERS) != 1)
-        return CURLE_SSL_CIPHER;
-    if (ct->insecure)
-        return CURLE_OK;
-    /* The host name must be a subjectAltName dNSName (or iPAddress for a
-     * literal address); a subject CN is never looked at. */
-    X509_VERIFY_PARAM *vp = SSL_CTX_get0_param(c);
-    X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
-                                            X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
-    unsigned char ip[16];
-    int ok = (inet_pton(AF_INET, ct->host, ip) == 1 || inet_pton(AF_INET6, ct->host, ip) == 1)
-                 ? X509_VERIFY_PARAM_set1_ip_asc(vp, ct->host)
-                 : X509_VERIFY_PARAM_set1_host(vp, ct->host, 0);
-    return ok == 1 ? CURLE_OK : CURLE_SSL_CERTPROBLEM;
+    /* OpenSSL refused a setting: no connection below the policy. */
+    return esimlpa__tls_policy_apply(sslctx, ct->host, !ct->insecure) == 0 ? CURLE_OK
+                                                                            : CURLE_SSL_CIPHER;
 }
 
 /* ---- bundled RSP CI trust --------------------------------------------- */
