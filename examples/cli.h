@@ -35,6 +35,7 @@ struct cli {
     const char *resolve[CLI_MAX_RESOLVE + 1]; /* --resolve HOST:PORT:ADDR, NULL-terminated */
     int n_resolve;
     int insecure;           /* --insecure */
+    int test_ci;            /* --test-ci: bundled SGP.26 test CIs instead of production */
     long timeout_s;         /* --timeout SECONDS, 0 = library default */
     long wait_s;            /* --wait S: wait for another program holding the card; -1 = default */
     long apdu_timeout_s;    /* --apdu-timeout S, 0 = library default */

@@ -10,8 +10,20 @@
 #include <esimlpa/download.h>
 #include <esimlpa/http.h>
 
+/* Notes of the HTTPS transport (a skipped expired bundled CI root): warnings
+ * always, the rest with --trace. */
+static void http_log(void *user, enum esimlpa_log_level level, const char *msg)
+{
+    const struct cli *cli = user;
+    if (level <= ESIMLPA_LOG_WARN)
+        fprintf(stderr, "esimlpa: warning: %s\n", msg);
+    else if (cli->trace)
+        fprintf(stderr, "esimlpa: debug: %s\n", msg);
+}
+
 /* The HTTPS transport from the global options (one per command: one
- * connection serves the whole session). */
+ * connection serves the whole session). Trust: --ca-file/--ca-path, else
+ * the bundled RSP CIs (--test-ci: the SGP.26 test set) that the eUICC lists. */
 int cli_http_new(struct cli *cli, struct esimlpa_http_transport **out)
 {
     struct esimlpa_curl_options o;
@@ -20,6 +32,9 @@ int cli_http_new(struct cli *cli, struct esimlpa_http_transport **out)
     o.ca_file = cli->ca_file;
     o.ca_path = cli->ca_path;
     o.insecure_no_verify = cli->insecure;
+    o.use_test_ci = cli->test_ci;
+    o.log = http_log;
+    o.log_user = cli;
     o.resolve = cli->n_resolve ? cli->resolve : NULL;
     o.total_timeout_ms = cli->timeout_s * 1000;
     if (cli->insecure)

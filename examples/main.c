@@ -23,8 +23,11 @@ static const char global_help[] =
     "  --trace              log every APDU to stderr\n"
     "  --mss N              STORE DATA block size, 1..255 (default 255)\n"
     "  --yes                do not ask for confirmation\n"
-    "  --ca-file FILE       trusted root certificates (PEM) for SM-DP+/SM-DS TLS\n"
-    "  --ca-path DIR        directory of hashed trusted root certificates\n"
+    "  --ca-file FILE       trust these root certificates (PEM) for SM-DP+/SM-DS TLS\n"
+    "                       instead of the bundled GSMA RSP CIs the eUICC lists\n"
+    "  --ca-path DIR        directory of hashed trusted root certificates, likewise\n"
+    "  --test-ci            trust the bundled GSMA SGP.26 test CIs instead of the\n"
+    "                       production ones (test eUICCs and test SM-DP+ servers)\n"
     "  --resolve H:P:ADDR   connect to ADDR for host H port P (repeatable, like curl)\n"
     "  --insecure           do not verify the server's TLS certificate (testing only)\n"
     "  --timeout SECONDS    per-request HTTP timeout (default 60)\n"
@@ -269,6 +272,8 @@ int main(int argc, char **argv)
             }
         } else if (strcmp(a, "--insecure") == 0) {
             cli.insecure = 1;
+        } else if (strcmp(a, "--test-ci") == 0) {
+            cli.test_ci = 1;
         } else if (strcmp(a, "--ca-file") == 0 || strcmp(a, "--ca-path") == 0 ||
                    strcmp(a, "--resolve") == 0 || strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc) {
@@ -352,6 +357,10 @@ int main(int argc, char **argv)
         }
     }
 
+    if (cli.test_ci && (cli.ca_file || cli.ca_path)) {
+        rc = cli_usage(&cli, "--test-ci and --ca-file/--ca-path exclude each other");
+        goto out;
+    }
     if (nrest == 0) {
         if (!help) {
             rc = cli_usage(&cli, "no command given");

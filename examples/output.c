@@ -191,6 +191,7 @@ int cli_exit_status(int code)
     case ESIMLPA_EES9_FAILED:
     case ESIMLPA_EES9_EXPIRED:
     case ESIMLPA_EMETADATA_MISMATCH:
+    case ESIMLPA_EOID_MISMATCH:     /* not the SM-DP+ the activation code names */
         return EXIT_SERVER;
     case ESIMLPA_EREFUSED:
     case ESIMLPA_ECC_REQUIRED:

@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <esimlpa/ctx.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -77,19 +79,33 @@ struct esimlpa_http_transport {
 
 void esimlpa_http_response_clear(struct esimlpa_http_response *resp);
 
-#define ESIMLPA_CURL_OPTIONS_VERSION 1
+/* 2 added use_test_ci, log and log_user; version 1 structs are still accepted. */
+#define ESIMLPA_CURL_OPTIONS_VERSION 2
 
-/** Options of the libcurl backend. All pointers may be NULL. */
+/**
+ * Options of the libcurl backend. All pointers may be NULL.
+ *
+ * Trust: with neither ca_file nor ca_path, the server must chain to one of
+ * the bundled GSMA RSP CI roots (DATADIR/libesimlpa/rsp-ci/production, or
+ * the directory named by the environment variable ESIMLPA_RSP_CI_DIR),
+ * narrowed by set_euicc_ci() to the CIs the eUICC lists. ca_file / ca_path
+ * replace that set. The system web-PKI store is never used.
+ */
 struct esimlpa_curl_options {
-    unsigned version;            /**< ESIMLPA_CURL_OPTIONS_VERSION */
-    const char *ca_file;         /**< PEM bundle of trusted roots (production: GSMA CI roots) */
-    const char *ca_path;         /**< directory of hashed CA certificates */
+    unsigned version;            /**< ESIMLPA_CURL_OPTIONS_VERSION (1 or 2) */
+    const char *ca_file;         /**< PEM roots to trust instead of the bundled RSP CIs */
+    const char *ca_path;         /**< directory of hashed CA certificates, likewise */
     int insecure_no_verify;      /**< non-zero disables peer and host verification: testing only */
     const char *const *resolve;  /**< NULL-terminated "host:port:address" entries, like curl --resolve */
     long connect_timeout_ms;     /**< 0: 10000 */
     long total_timeout_ms;       /**< per request; 0: 60000 */
     size_t max_response;         /**< bytes; 0: 4 MiB */
     int allow_plain_http;        /**< non-zero allows http:// URLs (tests only); default refuses */
+    /* version 2 */
+    int use_test_ci;             /**< non-zero: the bundled GSMA SGP.26 test CI set instead of
+                                      the production set (test eUICCs and test SM-DP+s) */
+    esimlpa_log_fn log;          /**< optional: notes such as a skipped expired bundled root */
+    void *log_user;
 };
 
 /** Statistics of a curl transport: what one session cost. */

@@ -49,6 +49,12 @@ struct esimlpa_ctx {
     long apdu_timeout_ms;         /* time one APDU exchange may take */
     unsigned lock_depth;          /* nesting of esimlpa__card_lock() */
 
+    /* euiccCiPKIdListForVerification of EUICCInfo1, cached by the RSP flows
+     * for the HTTP transport's trust (issue 9; lib/rsp/euicc_ci.c) */
+    struct esimlpa_pkid euicc_ci[16];
+    size_t n_euicc_ci;
+    int euicc_ci_known;
+
     atomic_int cancel_requested;  /* set by esimlpa_ctx_cancel(), from any thread or a
                                      signal handler (lock-free, async-signal-safe) */
 

@@ -7,10 +7,14 @@
  * so a whole profile download costs one TCP connection and one handshake.
  * TLS peer and host verification are always on unless the caller sets
  * insecure_no_verify (tests only). Production SM-DP+ TLS certificates chain
- * to the GSMA RSP CI roots (§8.4), which are NOT in the system web-PKI store:
- * integrators must pass them with ca_file / ca_path. When either is given,
- * only those roots are trusted; with neither, curl's default store is used
- * (which will not validate real SM-DP+ certificates, pitfall 19).
+ * to the GSMA RSP CI roots (CERT.DPtls, sgp22-notes §8.4), which are NOT in the
+ * system web-PKI store. Trust, in order: ca_file / ca_path when given (only
+ * those roots); else the bundled RSP CI set (production, or the SGP.26 test
+ * set with use_test_ci), narrowed by set_euicc_ci() to the CIs the eUICC
+ * lists in euiccCiPKIdListForVerification. The system store is never used.
+ * TLS itself is held to SGP.22 whatever the system OpenSSL policy says:
+ * TLS >= 1.2, security level 2, the ECDHE-ECDSA suites first, and the host
+ * name matched against subjectAltName dNSName only (no subject CN fallback).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,9 +23,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/x509_vfy.h>
+
 #include "esimlpa/error.h"
 #include "esimlpa/http.h"
 #include "http/http_internal.h"
+#include "http/rsp_ci_bundle.h"
+#include "http/tls_policy.h"
 
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TOTAL_MS 60000L
@@ -42,6 +50,20 @@ struct curl_transport {
     struct curl_slist *resolve;
     char *ca_file, *ca_path;
     int insecure, allow_http;
+    int use_test_ci;                    /* bundled SGP.26 test set instead of production */
+    struct esimlpa__ci_log log;
+    int tls_openssl;                    /* curl's TLS backend is OpenSSL: SSL_CTX hook usable */
+    char host[256];                     /* host of the current request (verify param) */
+    /* bundled RSP CI trust (neither ca_file nor ca_path, verification on) */
+    int bundle_loaded;
+    struct esimlpa__ci_bundle bundle;
+    unsigned char *sel;                 /* per bundled root: trusted now */
+    size_t n_sel;
+    int have_pkids;                     /* set_euicc_ci() narrowed the set */
+    char card_cis[200];                 /* the card's list, for messages */
+    char *ca_pem; size_t ca_pem_len;    /* the selected roots for CURLOPT_CAINFO_BLOB */
+    int pem_applied;                    /* ca_pem is set on the current easy handle (setting
+                                           it again would stop curl reusing the connection) */
     long connect_ms, total_ms;
     size_t max_response;
     int ctx_cb_supported;               /* CURLOPT_SSL_CTX_FUNCTION available */
@@ -152,14 +174,125 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
     return n;
 }
 
-/* Called by libcurl (OpenSSL flavour) for every new TLS connection: counts handshakes. */
+/* Called by libcurl for every new TLS connection: counts handshakes and,
+ * with OpenSSL, applies the SGP.22 TLS policy on top of whatever the system
+ * configuration (OPENSSL_CONF, seclevel 1, ...) put into the SSL_CTX. */
 static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *user)
 {
     (void)easy;
-    (void)sslctx;
     struct curl_transport *ct = user;
     ct->ctx_calls++;
-    return CURLE_OK;
+    if (!ct->tls_openssl)
+        return CURLE_OK;
+    /* OpenSSL refused a setting: no connection below the policy. */
+    return esimlpa__tls_policy_apply(sslctx, ct->host, !ct->insecure) == 0 ? CURLE_OK
+                                                                            : CURLE_SSL_CIPHER;
+}
+
+/* ---- bundled RSP CI trust --------------------------------------------- */
+
+static int bundle_mode(const struct curl_transport *ct)
+{
+    return !ct->insecure && !ct->ca_file && !ct->ca_path;
+}
+
+static const char *set_name(const struct curl_transport *ct)
+{
+    return ct->use_test_ci ? "test" : "production";
+}
+
+static int rebuild_pem(struct curl_transport *ct)
+{
+    ct->pem_applied = 0;
+    free(ct->ca_pem);
+    ct->ca_pem = NULL;
+    ct->ca_pem_len = 0;
+    ct->n_sel = 0;
+    for (size_t i = 0; i < ct->bundle.n; i++)
+        ct->n_sel += ct->sel[i] != 0;
+    if (!ct->n_sel)
+        return 0;
+    ct->ca_pem = esimlpa__ci_bundle_pem(&ct->bundle, ct->sel, &ct->ca_pem_len);
+    return ct->ca_pem ? 0 : ESIMLPA_ENOMEM;
+}
+
+/* Load the bundled set once; all of it is trusted until set_euicc_ci(). */
+static int bundle_load(struct curl_transport *ct)
+{
+    if (ct->bundle_loaded)
+        return 0;
+    char err[sizeof ct->last_error];
+    int rc = esimlpa__ci_bundle_load(set_name(ct), &ct->log, &ct->bundle, err, sizeof err);
+    if (rc) {
+        set_error(ct, err);
+        return rc;
+    }
+    ct->sel = malloc(ct->bundle.n);
+    if (!ct->sel) {
+        esimlpa__ci_bundle_free(&ct->bundle);
+        return ESIMLPA_ENOMEM;
+    }
+    memset(ct->sel, 1, ct->bundle.n);
+    ct->bundle_loaded = 1;
+    return rebuild_pem(ct);
+}
+
+/* EUICCInfo1.euiccCiPKIdListForVerification (sgp22-notes §8.2): trust only
+ * the CIs the eUICC can verify with. */
+static int curl_set_euicc_ci(void *user, const struct esimlpa_ci_pkid *pkids, size_t count)
+{
+    struct curl_transport *ct = user;
+    if (!ct || (count && !pkids))
+        return ESIMLPA_EINVAL;
+    if (!bundle_mode(ct))
+        return 0;   /* ca_file / ca_path replace the bundle; insecure trusts nothing */
+    int rc = bundle_load(ct);
+    if (rc)
+        return rc;
+    const uint8_t *ids[16];
+    size_t lens[16], n = 0;
+    int changed = !ct->have_pkids;
+    for (size_t i = 0; i < ct->bundle.n; i++) {
+        unsigned char in = 0;
+        for (size_t k = 0; k < count && !in; k++)
+            in = (unsigned char)esimlpa__ci_root_matches(&ct->bundle.roots[i], pkids[k].id,
+                                                         pkids[k].len);
+        changed |= in != ct->sel[i];
+        ct->sel[i] = in;
+    }
+    for (size_t k = 0; k < count && n < 16; k++, n++) {
+        ids[n] = pkids[k].id;
+        lens[n] = pkids[k].len;
+    }
+    esimlpa__ski_list_text(ids, lens, n, ct->card_cis, sizeof ct->card_cis);
+    ct->have_pkids = 1;
+    if (!changed)
+        return 0;   /* same trust (a renewal's later steps): keep the connection */
+    /* A connection made under the previous trust must not be reused. */
+    curl_reset(ct);
+    return rebuild_pem(ct);
+}
+
+/* The trust of a failed verification, named (issue 9): "(81370F51…, …)". */
+static void trust_error(struct curl_transport *ct)
+{
+    const uint8_t *ids[64];
+    size_t lens[64], n = 0;
+    for (size_t i = 0; i < ct->bundle.n && n < 64; i++)
+        if (ct->sel[i]) {
+            ids[n] = ct->bundle.roots[i].ski;
+            lens[n++] = ct->bundle.roots[i].ski_len;
+        }
+    char list[200];
+    esimlpa__ski_list_text(ids, lens, n, list, sizeof list);
+    if (ct->have_pkids)
+        snprintf(ct->last_error, sizeof ct->last_error,
+                 "TLS: the server's certificate is not issued under a CI this eUICC trusts (%s)",
+                 list);
+    else
+        snprintf(ct->last_error, sizeof ct->last_error,
+                 "TLS: the server's certificate is not issued under a bundled %s RSP CI (%s)",
+                 set_name(ct), list);
 }
 
 /* ---- handle setup ------------------------------------------------------- */
@@ -200,8 +333,9 @@ static int make_easy(struct curl_transport *ct)
     SETOPT(CURLOPT_SSL_VERIFYPEER, ct->insecure ? 0L : 1L);
     SETOPT(CURLOPT_SSL_VERIFYHOST, ct->insecure ? 0L : 2L);
     SETOPT(CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-    if (ct->ca_file || ct->ca_path) {
-        /* Trust exactly the roots given: NULL clears curl's built-in default
+    if (!ct->insecure) {
+        /* Trust exactly the roots given, or (both NULL) only the bundled RSP
+         * CIs set per request as a blob: NULL clears curl's built-in default
          * bundle/directory, so the web-PKI store cannot vouch for an SM-DP+. */
         SETOPT(CURLOPT_CAINFO, ct->ca_file);
         SETOPT(CURLOPT_CAPATH, ct->ca_path);
@@ -224,6 +358,7 @@ static int make_easy(struct curl_transport *ct)
         curl_easy_setopt(e, CURLOPT_SSL_CTX_DATA, ct) == CURLE_OK;
 
     ct->easy = e;
+    ct->pem_applied = 0;
     return 0;
 }
 #undef SETOPT
@@ -251,7 +386,8 @@ int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
     if (!out)
         return ESIMLPA_EINVAL;
     *out = NULL;
-    if (opts && opts->version != ESIMLPA_CURL_OPTIONS_VERSION)
+    /* Version 1 structs (without use_test_ci and log) are still accepted. */
+    if (opts && (opts->version < 1 || opts->version > ESIMLPA_CURL_OPTIONS_VERSION))
         return ESIMLPA_EINVAL;
     if (opts && (opts->connect_timeout_ms < 0 || opts->total_timeout_ms < 0))
         return ESIMLPA_EINVAL;
@@ -267,6 +403,9 @@ int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
     ct->pub.post = curl_post;
     ct->pub.reset = curl_reset;
     ct->pub.last_error = curl_last_error;
+    ct->pub.set_euicc_ci = curl_set_euicc_ci;
+    const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
+    ct->tls_openssl = vi && vi->ssl_version && strncmp(vi->ssl_version, "OpenSSL", 7) == 0;
     ct->connect_ms = DEFAULT_CONNECT_MS;
     ct->total_ms = DEFAULT_TOTAL_MS;
     ct->max_response = DEFAULT_MAX_RESPONSE;
@@ -277,6 +416,11 @@ int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
         ct->ca_path = dup_opt(opts->ca_path, &err);
         ct->insecure = opts->insecure_no_verify != 0;
         ct->allow_http = opts->allow_plain_http != 0;
+        if (opts->version >= 2) {
+            ct->use_test_ci = opts->use_test_ci != 0;
+            ct->log.fn = opts->log;
+            ct->log.user = opts->log_user;
+        }
         if (opts->connect_timeout_ms)
             ct->connect_ms = opts->connect_timeout_ms;
         if (opts->total_timeout_ms)
@@ -325,6 +469,9 @@ void esimlpa_curl_transport_free(struct esimlpa_http_transport *t)
     rx_clear(&ct->rx);
     free(ct->ca_file);
     free(ct->ca_path);
+    esimlpa__ci_bundle_free(&ct->bundle);
+    free(ct->sel);
+    free(ct->ca_pem);
     free(ct);
 }
 
@@ -360,6 +507,40 @@ static void curl_reset(void *user)
         curl_easy_cleanup(ct->easy);
         ct->easy = NULL;
     }
+}
+
+/* Host of "scheme://host[:port][/path]" ("[v6]" without brackets); 0 or -1. */
+static int url_host(const char *url, char *out, size_t cap)
+{
+    const char *h = strstr(url, "://");
+    if (!h)
+        return -1;
+    h += 3;
+    const char *end;
+    if (*h == '[') {
+        h++;
+        end = strchr(h, ']');
+        if (!end)
+            return -1;
+    } else {
+        end = h + strcspn(h, ":/?#");
+    }
+    size_t n = (size_t)(end - h);
+    if (!n || n >= cap)
+        return -1;
+    memcpy(out, h, n);
+    out[n] = '\0';
+    return 0;
+}
+
+/* Verification results meaning "no chain to a trusted root". */
+static int not_issued_under(long vr)
+{
+    return vr == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+           vr == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY ||
+           vr == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE ||
+           vr == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT ||
+           vr == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN;
 }
 
 /* 1: https, 0: http, -1: anything else. */
@@ -431,6 +612,21 @@ static int curl_post(void *user, const char *url, const char *const *headers,
         set_error(ct, "URL contains CR/LF");
         return ESIMLPA_EINVAL;
     }
+    if (url_host(url, ct->host, sizeof ct->host) != 0) {
+        set_error(ct, "URL has no host name");
+        return ESIMLPA_EINVAL;
+    }
+    if (https && bundle_mode(ct)) {
+        if ((rc = bundle_load(ct)) != 0)
+            return rc;
+        if (!ct->n_sel) {
+            /* Nothing to verify against: refused before any connection. */
+            snprintf(ct->last_error, sizeof ct->last_error,
+                     "TLS: this eUICC trusts none of the bundled %s RSP CIs (it lists %s)",
+                     set_name(ct), ct->card_cis[0] ? ct->card_cis : "none");
+            return ESIMLPA_EHTTP_CERT;
+        }
+    }
 
     for (const char *const *h = headers; h && *h; h++) {
         if (has_crlf(*h) || !strchr(*h, ':')) {
@@ -467,6 +663,11 @@ static int curl_post(void *user, const char *url, const char *const *headers,
     ct->errbuf[0] = '\0';
 
     CURLcode cr = curl_easy_setopt(e, CURLOPT_URL, url);
+    if (cr == CURLE_OK && https && bundle_mode(ct) && !ct->pem_applied) {
+        struct curl_blob blob = { ct->ca_pem, ct->ca_pem_len, CURL_BLOB_COPY };
+        cr = curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+        ct->pem_applied = cr == CURLE_OK;
+    }
     if (cr == CURLE_OK)
         cr = curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
     if (cr == CURLE_OK)
@@ -482,9 +683,18 @@ static int curl_post(void *user, const char *url, const char *const *headers,
     curl_slist_free_all(hdrs);
 
     if (rc) {
+        long vr = 0;
+        if (rc == ESIMLPA_EHTTP_CERT)
+            curl_easy_getinfo(e, CURLINFO_SSL_VERIFYRESULT, &vr);
         if (rc == ESIMLPA_EHTTP_TOOBIG)
             snprintf(ct->last_error, sizeof(ct->last_error),
                      "response larger than the cap of %zu bytes", ct->max_response);
+        else if (rc == ESIMLPA_EHTTP_CERT && vr == X509_V_ERR_HOSTNAME_MISMATCH)
+            snprintf(ct->last_error, sizeof(ct->last_error),
+                     "TLS: the server's certificate does not match host name %.150s: no subjectAltName "
+                     "dNSName for it (a subject CN is never used)", ct->host);
+        else if (rc == ESIMLPA_EHTTP_CERT && bundle_mode(ct) && not_issued_under(vr))
+            trust_error(ct);
         else
             snprintf(ct->last_error, sizeof(ct->last_error), "%s",
                      ct->errbuf[0] ? ct->errbuf : curl_easy_strerror(cr));

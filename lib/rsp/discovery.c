@@ -97,7 +97,8 @@ static int discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
     }
     uint8_t challenge[16];
     if ((rc = esimlpa__es10_get_challenge(ctx, challenge)) != ESIMLPA_OK ||
-        (rc = esimlpa_euicc_info1_get(ctx, &info1)) != ESIMLPA_OK)
+        (rc = esimlpa_euicc_info1_get(ctx, &info1)) != ESIMLPA_OK ||
+        (rc = esimlpa__euicc_ci_apply(ctx, http, info1)) != ESIMLPA_OK)
         goto done;
     rc = esimlpa__es11_initiate_authentication(&s.es9, s.address, challenge, info1->raw,
                                                info1->raw_len, &s.ia);

@@ -118,7 +118,8 @@ static int authenticate(struct run *r)
     int rc;
     step(r, ESIMLPA_STEP_EUICC_CHALLENGE, 0, 0);
     if ((rc = esimlpa__es10_get_challenge(r->ctx, r->challenge)) != ESIMLPA_OK ||
-        (rc = esimlpa_euicc_info1_get(r->ctx, &r->info1)) != ESIMLPA_OK)
+        (rc = esimlpa_euicc_info1_get(r->ctx, &r->info1)) != ESIMLPA_OK ||
+        (rc = esimlpa__euicc_ci_apply(r->ctx, r->s.es9.http, r->info1)) != ESIMLPA_OK)
         return rc;
     step(r, ESIMLPA_STEP_INITIATE_AUTH, 0, 0);
     rc = esimlpa__es9p_initiate_authentication(&r->s.es9, r->s.address, r->challenge,
@@ -237,6 +238,14 @@ static int run(struct run *r, struct esimlpa_download_result *out)
         (rc = esimlpa__device_info_init(ctx, &r->device, r->o->imei)) != ESIMLPA_OK ||
         (rc = authenticate(r)) != ESIMLPA_OK)
         return rc;
+    /* An activation code naming an SM-DP+ OID binds the download to that
+     * SM-DP+: another server's CERT.DPauth ends the session on both sides
+     * before anything the eUICC signed reaches it (authenticateClient),
+     * reason undefinedReason (SGP.22 §5.7.14 CancelSessionReason; the
+     * cancel pair of §3.1.3 / notes §1.4). */
+    if ((rc = esimlpa__smdp_oid_check(ctx, r->ac.smdp_oid, r->s.ia.server_certificate.data,
+                                      r->s.ia.server_certificate.len)) != ESIMLPA_OK)
+        return esimlpa__session_cancel(&r->s, rc, ESIMLPA__CANCEL_UNDEFINED);
     long reason;
     if ((rc = negotiate(r, &reason)) != ESIMLPA_OK)
         return esimlpa__session_cancel(&r->s, rc, reason);

@@ -37,10 +37,15 @@ static int notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport
         return ESIMLPA_EINVAL;
     if (!http || !http->post)
         return esimlpa__fail(ctx, ESIMLPA_EINVAL, "notifications: no HTTP transport");
+    /* The eUICC's CIs when a flow on this context has read them (else the
+     * transport's whole bundled set). */
+    int rc = esimlpa__euicc_ci_apply(ctx, http, NULL);
+    if (rc != ESIMLPA_OK)
+        return rc;
     /* RetrieveNotificationsList gives the signed blobs with their metadata
      * (all at once, or the one asked for). */
     struct esimlpa_pending_notification_list *list = NULL;
-    int rc = esimlpa_notifications_retrieve(ctx, seq_number, &list);
+    rc = esimlpa_notifications_retrieve(ctx, seq_number, &list);
     if (rc == ESIMLPA_ENO_RESULT && seq_number < 0)
         return ESIMLPA_OK;   /* nothing pending */
     if (rc != ESIMLPA_OK)

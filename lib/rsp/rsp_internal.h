@@ -89,6 +89,22 @@ void esimlpa__error_save(const esimlpa_ctx *ctx, struct esimlpa__saved_error *e)
 void esimlpa__error_restore(esimlpa_ctx *ctx, const struct esimlpa__saved_error *e,
                             const char *suffix);
 
+/* ---- euicc_ci.c ---- */
+
+/* Cache @info1's euiccCiPKIdListForVerification on @ctx (when @info1 is
+ * given) and pass the cached list to @http's set_euicc_ci (version >= 3),
+ * so TLS trusts only CIs the eUICC trusts. No list known: nothing done. */
+int esimlpa__euicc_ci_apply(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                            const struct esimlpa_euicc_info1 *info1);
+
+/* ---- smdp_oid.c ---- */
+
+/* @want (the activation code's SM-DP+ OID, dotted; NULL/"" = none) against
+ * the registeredID of CERT.DPauth (@cert, DER). ESIMLPA_EOID_MISMATCH with
+ * both OIDs named when they differ or the certificate has none. */
+int esimlpa__smdp_oid_check(esimlpa_ctx *ctx, const char *want, const uint8_t *cert,
+                            size_t cert_len);
+
 /* ---- notify.c ---- */
 
 /* handleNotification of @der to @address, then RemoveNotificationFromList

@@ -42,6 +42,13 @@ for h in "$src"/include/esimlpa/*.h; do
 done
 [ -x "$root/bin/esimlpa" ] || fail "CLI not installed"
 [ -f "$root/share/man/man1/esimlpa.1" ] || fail "man page not installed"
+# The bundled GSMA RSP CI roots, where the library looks for them by default.
+for set in production test; do
+    ls "$root/share/libesimlpa/rsp-ci/$set/"*.pem >/dev/null 2>&1 ||
+        fail "bundled RSP CI roots ($set) not installed under share/libesimlpa/rsp-ci"
+done
+grep -aq "$prefix/share/libesimlpa/rsp-ci" "$libdir/libesimlpa.so.$version" ||
+    fail "the library does not look for the RSP CI roots under $prefix/share/libesimlpa/rsp-ci"
 grep -q 'Requires.private:.*libcrypto.*libpcsclite.*libcurl.*libcjson' "$pc" ||
     fail "Requires.private of libesimlpa.pc: $(grep Requires "$pc")"
 

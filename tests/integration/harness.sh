@@ -122,6 +122,9 @@ h_server() {
         --ci-cert "$PKI_DIR/ci_$curve.der" --orders "$ORDERS"
         --status-file "$H_TMP/$name.status.json")
     [ "$role" = smdp ] && args+=(--dppb-cert "$PKI_DIR/dppb_$curve.der" --dppb-key "$PKI_DIR/dppb_$curve.key")
+    # A previous server's log still says "listening on" until the new one
+    # truncates it, which can come after the first look below: drop it first.
+    rm -f "$H_TMP/$name.log"
     "$SMDPP" "${args[@]}" "$@" >"$H_TMP/$name.log" 2>&1 &
     local pid=$!
     H_SERVER_PIDS="$H_SERVER_PIDS $pid"

@@ -51,6 +51,9 @@ static void put_pkid_list(struct softeuicc *se, struct dbuf *out, unsigned tag)
 {
     dbuf_open(out, tag);
     dbuf_tlv(out, 0x04, se->id->ci_pkid, se->id->ci_pkid_len);
+    /* Verification may name more CIs than the one the card's own chain is under. */
+    for (size_t i = 0; tag == 0xA9 && i < se->id->n_extra_ci_pkid; i++)
+        dbuf_tlv(out, 0x04, se->id->extra_ci_pkid[i], 20);
     dbuf_close(out);
 }
 

@@ -18,6 +18,8 @@ struct se_identity {
     size_t ci_pkid_len;
     char cert_eid[33];              /* subject serialNumber of CERT.EUICC, "" if none */
     X509 *ci;                       /* CI certificate (verification list), NULL if not given */
+    uint8_t extra_ci_pkid[8][20];   /* listed for verification only (--extra-ci-pkid) */
+    size_t n_extra_ci_pkid;
 };
 
 /* Load the files; ci_cert_path may be NULL (PKID from the EUM's AKI then).

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* esimlpa-soft-euicc: a software eUICC (ISD-R, ES10a/b/c) behind pcscd's
  * vpcd reader driver. Test double for libesimlpa; not a secure element. */
+#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,6 +47,8 @@ static void usage(FILE *f)
           "  --max-block N       refuse STORE DATA blocks over N bytes (1..255) with 6700\n"
           "  --verbose           log APDUs and ES10 calls to stderr\n"
           "  --once              serve one vpcd connection, then exit\n"
+          "  --extra-ci-pkid HEX also list this CI SKI (40 hex digits) in\n"
+          "                      euiccCiPKIdListForVerification (repeatable, up to 8)\n"
           "Exit status: 0 clean stop, 1 runtime error, 2 bad arguments or state/identity.\n",
           f);
 }
@@ -68,6 +71,7 @@ int main(int argc, char **argv)
         { "max-block", required_argument, NULL, 'B' },
         { "verbose", no_argument, NULL, 'V' },
         { "once", no_argument, NULL, '1' },
+        { "extra-ci-pkid", required_argument, NULL, 'P' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -78,6 +82,8 @@ int main(int argc, char **argv)
     char hostbuf[256];
     const char *es10_faults[8];
     size_t n_es10_faults = 0;
+    uint8_t extra_ci[8][20];
+    size_t n_extra_ci = 0;
     int c;
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         switch (c) {
@@ -90,6 +96,21 @@ int main(int argc, char **argv)
         case 't': o.t0_get_response = 1; break;
         case 'V': o.verbose = vo.verbose = 1; break;
         case '1': vo.once = 1; break;
+        case 'P': {
+            size_t n = 0;
+            for (; n_extra_ci < 8 && n < 20 && isxdigit((unsigned char)optarg[2 * n]) &&
+                   isxdigit((unsigned char)optarg[2 * n + 1]); n++)
+                extra_ci[n_extra_ci][n] = (uint8_t)strtoul((char[]){ optarg[2 * n],
+                                                                   optarg[2 * n + 1], 0 },
+                                                           NULL, 16);
+            if (n != 20 || optarg[40] != '\0') {
+                fprintf(stderr, "esimlpa-soft-euicc: --extra-ci-pkid wants 40 hex digits "
+                        "(at most 8 times)\n");
+                return 2;
+            }
+            n_extra_ci++;
+            break;
+        }
         case 'X':
             if (n_es10_faults == sizeof(es10_faults) / sizeof(es10_faults[0])) {
                 fprintf(stderr, "esimlpa-soft-euicc: at most 8 --fault-es10\n");
@@ -178,6 +199,8 @@ int main(int argc, char **argv)
         return 2;
     }
     struct softeuicc *se;
+    o.extra_ci_pkid = (const uint8_t (*)[20])extra_ci;
+    o.n_extra_ci_pkid = n_extra_ci;
     if (softeuicc_open(&o, &se)) {
         fprintf(stderr, "esimlpa-soft-euicc: %s\n", err);
         return 2;

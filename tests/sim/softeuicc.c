@@ -135,6 +135,8 @@ int softeuicc_open(const struct softeuicc_options *o, struct softeuicc **out)
         softeuicc_close(se);
         return set_err(o, "%s", err);
     }
+    for (size_t i = 0; i < o->n_extra_ci_pkid && i < 8; i++)
+        memcpy(se->id->extra_ci_pkid[se->id->n_extra_ci_pkid++], o->extra_ci_pkid[i], 20);
     if (se->id->cert_eid[0] && strcmp(se->id->cert_eid, se->st->eid))
         fprintf(stderr, "soft-euicc: warning: EID %s in the state differs from the "
                 "certificate's serialNumber %s\n", se->st->eid, se->id->cert_eid);

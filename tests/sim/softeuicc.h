@@ -37,6 +37,10 @@ struct softeuicc_options {
     /* Skip fsync when saving the state (fuzzing: thousands of cards a second;
      * a real card's writes are durable, so the program always syncs). */
     int no_sync;
+    /* More CI PKIDs (SKIs, 20 bytes) listed in euiccCiPKIdListForVerification
+     * after the CI's own, e.g. a GSMA CI whose TLS chains a trust test uses. */
+    const uint8_t (*extra_ci_pkid)[20];
+    size_t n_extra_ci_pkid;
 };
 
 struct softeuicc;

@@ -20,8 +20,8 @@ int smdpp_cancel_session(struct smdpp *s, const cJSON *req, struct smdpp_reply *
 {
     const char *txid = smdpp_json_str(req, "transactionId");
     struct smdpp_session *sess = smdpp_session_find(s, txid);
-    if (txid)
-        cJSON_AddStringToObject(r->body, "transactionId", txid);
+    /* The reply is the header only (SGP.22 §6.5, ES9+.CancelSession response
+     * has no transactionId; osmo-smdpp adds one, notes §5). */
     if (!sess)
         return smdpp_fail(s, r, "8.10.1", "3.9", "unknown transactionId %.40s",
                           txid ? txid : "(none)");
