@@ -30,7 +30,7 @@ dups=$(nm "$lib" | awk '{print $NF}' | sort -u > "$tmp/ours"; cd "$tmp" && \
 [ "$dups" -gt 50 ] || { echo "FAIL: the generated module shares only $dups symbol names with ours"; exit 1; }
 # shellcheck disable=SC2046
 if ! $cc -I"$tmp" -I"$inc" -o "$tmp/clash" "$main" "$tmp"/*.o "$lib" \
-        $(pkg-config --libs libcrypto libpcsclite libcurl libcjson) -pthread \
+        $(pkg-config --libs libssl libcrypto libpcsclite libcurl libcjson) -pthread \
         ${CONSUMER_CFLAGS:-} 2>"$tmp/ld.log"; then
     echo "FAIL: linking the program with its own asn1c module and libesimlpa.a:"
     head -20 "$tmp/ld.log"
