@@ -64,7 +64,15 @@ struct esimlpa__session {
     const char *address;                   /* server address (not owned) */
     struct esimlpa__es9p_init_auth ia;     /* transactionId (both forms) and server blobs */
     int euicc_session;                     /* AuthenticateServer succeeded */
+    int no_abort;                          /* > 0: cancellation is not honoured (the cancel
+                                              calls themselves, or the profile is installed) */
 };
+
+/* 1 when esimlpa_ctx_cancel() asked the flow to stop and it still may. */
+int esimlpa__session_cancel_requested(const struct esimlpa__session *s);
+/* Give the HTTP transport (version >= 3 with set_abort) a hook reading that,
+ * so a wait for the server ends when cancelled; on = 0 removes it. */
+void esimlpa__session_abort_hook(struct esimlpa__session *s, int on);
 
 /* Copy the ES9+ client's status into ctx->last_es9. */
 void esimlpa__session_sync_status(struct esimlpa__session *s);
