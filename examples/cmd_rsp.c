@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <esimlpa/download.h>
@@ -127,6 +128,32 @@ void cli_download_progress(void *user, enum esimlpa_download_step step, size_t d
     fflush(stderr);
 }
 
+/* Where the session file of a running download is kept (XDG base directory
+ * spec): $XDG_STATE_HOME/esimlpa, else ~/.local/state/esimlpa; created.
+ * NULL when neither is usable. */
+static const char *state_dir(char *buf, size_t cap)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int n;
+    if (xdg && xdg[0] == '/')
+        n = snprintf(buf, cap, "%s/esimlpa", xdg);
+    else if (home && home[0] == '/')
+        n = snprintf(buf, cap, "%s/.local/state/esimlpa", home);
+    else
+        return NULL;
+    if (n < 0 || (size_t)n >= cap)
+        return NULL;
+    for (char *p = buf + 1; *p; p++)   /* mkdir -p */
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0700);
+            *p = '/';
+        }
+    if (mkdir(buf, 0700) != 0 && access(buf, W_OK) != 0)
+        return NULL;
+    return buf;
+}
+
 /* One line per thing the recovery before a download did (issue 10 item 3). */
 static void recovered(void *user, enum esimlpa_recovery_kind kind, size_t count,
                       const char *address, const char *detail)
@@ -176,6 +203,8 @@ static int profile_download(struct cli *cli, int argc, char **argv)
     o.progress = cli_download_progress;
     o.progress_user = cli;
     o.no_recover = no_recover;
+    char sdir[512];
+    o.state_dir = state_dir(sdir, sizeof sdir);
     o.recovered = recovered;
     o.recovered_user = cli;
     struct esimlpa_download_result r;

@@ -104,10 +104,11 @@ struct esimlpa_download_options {
      */
     int no_recover;
     /**
-     * Directory of the session file "session-<EID>" (the transactionId of a
-     * running download, written before AuthenticateServer and removed when
-     * the session ends). NULL: $XDG_STATE_HOME/esimlpa, else
-     * ~/.local/state/esimlpa; "": no session file.
+     * Directory (existing, writable) for the session file "session-<EID>":
+     * the transactionId and SM-DP+ of a running download, written (write,
+     * fsync, rename) before AuthenticateServer and removed when the session
+     * has ended on both sides. NULL or "": no session file. The CLI uses
+     * $XDG_STATE_HOME/esimlpa, else ~/.local/state/esimlpa.
      */
     const char *state_dir;
     esimlpa_recovery_fn recovered;    /**< optional: told what the recovery did */

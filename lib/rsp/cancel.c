@@ -89,6 +89,7 @@ int esimlpa__session_cancel(struct esimlpa__session *s, int rc, long reason)
         int src = esimlpa__es9p_cancel_session(&s->es9, s->address, s->ia.transaction_id, resp,
                                                resp_len);
         if (src != ESIMLPA_OK) {
+            s->server_not_told = 1;
             esimlpa__log(ctx, ESIMLPA_LOG_WARN, "cancel: %s", ctx->last_error);
             if (crc == ESIMLPA_OK)
                 suffix = "; session cancelled on the eUICC, not on the server";

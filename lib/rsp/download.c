@@ -2,6 +2,7 @@
 /* Profile download (SGP.22 §3.1.3, notes §1.3): the state machine from the
  * activation code to the delivered install notification, with a cancel on
  * both sides for every failure once the eUICC holds a session (notes §1.4). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,8 @@ struct run {
     struct esimlpa__bytes bpp;
     struct esimlpa__pir pir;
     enum esimlpa_download_step cur;         /* step running now (for a cancel's message) */
+    int recover;                            /* recovery on (options version 1, or !no_recover) */
+    char session_file[512];                 /* "" when there is none (recover.c) */
 };
 
 /* Tell the caller's progress callback; a progress2 callback that returns
@@ -159,6 +162,9 @@ static int authenticate(struct run *r)
         .matching_id = r->matching_id,
         .device = &r->device,
     };
+    /* Remember the session before the eUICC opens it: a killed process
+     * leaves the file, the next download cancels that session (recover.c). */
+    esimlpa__session_file_write(r->ctx, r->session_file, r->s.ia.transaction_id, r->s.address);
     rc = esimlpa__es10_authenticate_server(r->ctx, &req, &r->auth_resp, &r->auth_resp_len);
     if (rc != ESIMLPA_OK)
         return rc;
@@ -180,6 +186,17 @@ static int negotiate(struct run *r, long *reason)
     rc = esimlpa__es9p_authenticate_client(&r->s.es9, r->s.address, r->s.ia.transaction_id,
                                            r->auth_resp, r->auth_resp_len, &r->ac_resp);
     esimlpa__session_sync_status(&r->s);
+    if (rc == ESIMLPA_EES9_FAILED && strcmp(r->s.es9.status.subject_code, "8.2.6") == 0 &&
+        strcmp(r->s.es9.status.reason_code, "3.8") == 0) {
+        /* Refused matching ID (SGP.22 §5.6.2): most often an order downloaded
+         * before. Say what to do, in the same line. */
+        char first[sizeof ctx->last_error];
+        snprintf(first, sizeof first, "%s", ctx->last_error);
+        esimlpa__fail(ctx, rc, "%s; if this profile is not on the eUICC, the order was used up by "
+                      "an earlier attempt: ask the operator to release it or for a new "
+                      "activation code%s", first,
+                      r->recover ? " (pending results for this SM-DP+ were sent first)" : "");
+    }
     if (rc != ESIMLPA_OK)
         return rc;
     if ((rc = esimlpa__metadata_decode(ctx, "authenticateClient", r->ac_resp.profile_metadata.data,
@@ -272,13 +289,34 @@ static void cancel_text(struct run *r)
                       esimlpa_download_step_name(r->cur));
 }
 
+/* Before the challenge (which would end a stale session on the eUICC):
+ * cancel a session a killed process left, then deliver the notifications
+ * pending for this SM-DP+ (issue 10 item 3; recover.c). */
+static void recover(struct run *r)
+{
+    const struct esimlpa_download_options *o = r->o;
+    int tell = o->version >= 2 && o->recovered;
+    esimlpa__session_file_init(r->ctx, o->version >= 2 ? o->state_dir : NULL, r->session_file,
+                               sizeof r->session_file);
+    char txid[80], addr[300];
+    if (esimlpa__recover_session(r->ctx, o->http, r->session_file, txid, sizeof txid, addr,
+                                 sizeof addr) && tell)
+        o->recovered(o->recovered_user, ESIMLPA_RECOVERED_SESSION, 1, addr, txid);
+    size_t n = esimlpa__recover_notifications(r->ctx, &r->s.es9, r->s.address);
+    if (n && tell)
+        o->recovered(o->recovered_user, ESIMLPA_RECOVERED_NOTIFICATIONS, n, r->s.address, NULL);
+}
+
 static int run(struct run *r, struct esimlpa_download_result *out)
 {
     esimlpa_ctx *ctx = r->ctx;
     int rc;
     if ((rc = resolve_target(r)) != ESIMLPA_OK ||
-        (rc = esimlpa__device_info_init(ctx, &r->device, r->o->imei)) != ESIMLPA_OK ||
-        (rc = authenticate(r)) != ESIMLPA_OK) {
+        (rc = esimlpa__device_info_init(ctx, &r->device, r->o->imei)) != ESIMLPA_OK)
+        return rc;
+    if (r->recover)
+        recover(r);
+    if ((rc = authenticate(r)) != ESIMLPA_OK) {
         if (rc == ESIMLPA_ECANCELLED)
             cancel_text(r);
         return rc;
@@ -371,6 +409,7 @@ int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options
     r->s.ctx = ctx;
     r->s.es9.ctx = ctx;
     r->s.es9.http = opts->http;
+    r->recover = opts->version < 2 || !opts->no_recover;
     /* A download is one session: the card is ours from the challenge to the
      * last notification (issue: one owner per card). */
     int rc = esimlpa__card_lock(ctx, "download");
@@ -378,6 +417,10 @@ int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options
         esimlpa__session_abort_hook(&r->s, 1);
         rc = run(r, out);
         esimlpa__session_abort_hook(&r->s, 0);
+        /* The session is over on both sides, unless the SM-DP+ could not be
+         * told of a cancel: then the next download tells it. */
+        if (!r->s.server_not_told)
+            esimlpa__session_file_remove(r->session_file);
         esimlpa__card_unlock(ctx);
     }
     /* The cancel request was for this download (esimlpa_ctx_cancel). */
