@@ -273,8 +273,12 @@ static int profile_discovery(struct cli *cli, int argc, char **argv)
         return st;
     }
     struct esimlpa_event_list *ev = NULL;
+    cli_signals_begin(cli);
     int rc = esimlpa_discovery_run(cli->ctx, http, smds, imei, &ev);
+    cli_signals_end();
     esimlpa_curl_transport_free(http);
+    if (rc == ESIMLPA_ECANCELLED)
+        return cli_cancelled(cli, "cancelled");
     if (rc != ESIMLPA_OK)
         return cli_fail(cli, rc);
     if (cli->json) {
@@ -322,7 +326,9 @@ static int notification_process(struct cli *cli, int argc, char **argv)
         return st;
     }
     size_t ok = 0, bad = 0;
+    cli_signals_begin(cli);
     int rc = esimlpa_notifications_process(cli->ctx, http, seq, &ok, &bad);
+    cli_signals_end();
     esimlpa_curl_transport_free(http);
     if (rc != ESIMLPA_OK && ok == 0 && bad == 0)
         return cli_fail(cli, rc);
