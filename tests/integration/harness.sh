@@ -125,6 +125,8 @@ h_server() {
         --ci-cert "$PKI_DIR/ci_$curve.der" --orders "$ORDERS"
         --status-file "$H_TMP/$name.status.json")
     [ "$role" = smdp ] && args+=(--dppb-cert "$PKI_DIR/dppb_$curve.der" --dppb-key "$PKI_DIR/dppb_$curve.key")
+    # A restarted server: its log must not show the previous one's "listening on".
+    rm -f "$H_TMP/$name.log"
     "$SMDPP" "${args[@]}" "$@" >"$H_TMP/$name.log" 2>&1 &
     local pid=$!
     H_SERVER_PIDS="$H_SERVER_PIDS $pid"
