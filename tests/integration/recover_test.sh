@@ -59,8 +59,36 @@ grep -q "CancelSession: reason 1" "$H_TMP/euicc.log" || fail "no CancelSession(p
 ls "$SESSION_DIR"/session-* >/dev/null 2>&1 && fail "session file left after a clean download"
 note "recovery: $ERR"
 
+# ---- 1b. a cancel the SM-DP+ did not hear of ----
+# Ctrl-C during the BPP load while the SM-DP+ answers cancelSession with 503:
+# the eUICC side is cancelled, the order stays taken, the session file stays;
+# the next download tells the SM-DP+ (the eUICC now answers
+# invalidTransactionId, which releases the order too) and installs.
+h_stop_servers; h_stop_euicc
+cp "$SEED" "$ST"
+EUICC_ARGS=--verbose h_euicc_faults "$ST" "BF36/3:pause=$PAUSE:count=1"
+h_server $SM smdp nist "" --fault cancelSession:http=503:count=1
+"$CLI" "${TLS[@]}" profile download -a "$AC" --yes >"$H_TMP/out" 2>"$H_TMP/err" &
+DL=$!
+for _ in $(seq 400); do [ -e "$PAUSE" ] && break; sleep 0.05; done
+[ -e "$PAUSE" ] || fail "1b: the download never reached the BPP load"
+kill -INT "$DL"; rm -f "$PAUSE"
+wait "$DL"; RC=$?; ERR=$(cat "$H_TMP/err")
+expect_rc 130 "1b: cancel with the SM-DP+ unreachable"
+grep -q "^esimlpa: warning: cancel: cancelSession: HTTP status 503$" <<<"$ERR" || fail "1b: no warning: $ERR"
+[ "$(grep '^esimlpa: [^w]' <<<"$ERR")" = $'esimlpa: cancelling\u2026\nesimlpa: profile download: cancelled, but the SM-DP+ was not told; the next download of this profile tells it' ] \
+    || fail "1b: stderr: $ERR"
+[ "$(h_order $SM TEST-8K state)" != available ] || fail "1b: order released without a cancelSession"
+txid=$(cut -d' ' -f1 "$SESSION_DIR"/session-*) || fail "1b: no session file kept"
+run "${TLS[@]}" profile download -a "$AC" --yes
+expect_rc 0 "1b: retry with recovery"
+[ "$(grep '^esimlpa:' <<<"$ERR")" = "esimlpa: profile download: recovered: cancelled the session $txid that an interrupted download left with $SM" ] \
+    || fail "1b: no recovery line: $ERR"
+[ "$(h_order $SM TEST-8K state)" = installed ] || fail "1b: order $(h_order $SM TEST-8K state)"
+note "1b: the SM-DP+ told on the next download: $ERR"
+
 # ---- 2. a pending error result releases a stuck order ----
-# TEST-EID carries the same profile (ICCID) as TEST-8K, installed above: the
+# TEST-EID carries the same profile (ICCID) as TEST-8K, installed above (1b): the
 # eUICC refuses it (error PIR), and that result does not reach the SM-DP+.
 h_stop_servers
 h_server $SM smdp nist "" --fault handleNotification:http=503:count=1
