@@ -131,6 +131,23 @@ expect_rc 0 "cancel during the last BPP command"
 note "[euicc BF36/$NSEG SIGINT] -> too late: installed, notification delivered, exit 0"
 h_stop_servers; h_stop_euicc
 
+# With --json: one error object on stdout, ESIMLPA_ECANCELLED.
+cp "$SEED" "$ST"
+EUICC_ARGS=--verbose h_euicc_faults "$ST" "BF38:pause=$PAUSE:count=1"
+h_server $SM smdp nist
+rm -f "$PAUSE"
+"$CLI" --json "${TLS[@]}" profile download -a "$AC" --yes --no-recover >"$H_TMP/out" 2>"$H_TMP/err" &
+DL=$!
+for _ in $(seq 400); do [ -e "$PAUSE" ] && break; sleep 0.05; done
+[ -e "$PAUSE" ] || fail "json: the download never reached AuthenticateServer"
+kill -INT "$DL"; rm -f "$PAUSE"
+wait_download json
+[ "$RC" = 130 ] || fail "json: exit $RC"
+[ "$(jq -c '[.ok, .error.name, .error.message]' "$H_TMP/out")" = '[false,"ESIMLPA_ECANCELLED","cancelled: the order is free again"]' ] \
+    || fail "json: stdout $(cat "$H_TMP/out")"
+note "[euicc BF38 SIGINT --json] -> $(cat "$H_TMP/out")"
+h_stop_servers; h_stop_euicc
+
 # A second signal exits at once (130), while the card still holds the command.
 cp "$SEED" "$ST"
 EUICC_ARGS=--verbose h_euicc_faults "$ST" "BF21:pause=$PAUSE:count=1"
