@@ -347,7 +347,7 @@ static int notification_process(struct cli *cli, int argc, char **argv)
 const struct cli_command cli_rsp_commands[] = {
     { "profile", "download",
       "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code CC] [--imei IMEI]\n"
-      "                 [--no-recover]",
+      "                                [--no-recover]",
       "Download and install a profile from an SM-DP+.",
       "Without -a and --smdp the eUICC's default SM-DP+ address is used.\n"
       "The profile's name, provider, ICCID and class are shown and the install\n"

@@ -299,8 +299,13 @@ static void recover(struct run *r)
     esimlpa__session_file_init(r->ctx, o->version >= 2 ? o->state_dir : NULL, r->session_file,
                                sizeof r->session_file);
     char txid[80], addr[300];
-    if (esimlpa__recover_session(r->ctx, o->http, r->session_file, txid, sizeof txid, addr,
-                                 sizeof addr) && tell)
+    /* A cleanup like the cancel calls: a cancel now must not cut it short
+     * (the session file is gone once it is read). */
+    r->s.no_abort++;
+    int done = esimlpa__recover_session(r->ctx, o->http, r->session_file, txid, sizeof txid,
+                                        addr, sizeof addr);
+    r->s.no_abort--;
+    if (done && tell)
         o->recovered(o->recovered_user, ESIMLPA_RECOVERED_SESSION, 1, addr, txid);
     size_t n = esimlpa__recover_notifications(r->ctx, &r->s.es9, r->s.address);
     if (n && tell)
