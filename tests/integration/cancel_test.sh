@@ -148,6 +148,42 @@ wait_download json
 note "[euicc BF38 SIGINT --json] -> $(cat "$H_TMP/out")"
 h_stop_servers; h_stop_euicc
 
+# At the consent prompt (on a terminal: script(1) gives the CLI a pty): "n" is
+# the user's refusal, endUserRejection (0); Ctrl-C there is a cancel,
+# postponed (1) (SGP.22 §3.1.3.5, §5.6.5). Both release the order.
+prompt_case() {
+    local answer=$1 reason=$2 want_rc=$3
+    cp "$SEED" "$ST"
+    EUICC_ARGS=--verbose h_euicc_faults "$ST"
+    h_server $SM smdp nist
+    local ts=$H_TMP/typescript fifo=$H_TMP/tty-in
+    rm -f "$ts" "$fifo"; mkfifo "$fifo"
+    script -qfec "exec $CLI ${TLS[*]} profile download -a '$AC' --no-recover" "$ts" <"$fifo" >/dev/null 2>&1 &
+    local sp=$!
+    exec 7>"$fifo"
+    for _ in $(seq 400); do grep -q "Install this profile? \[y/N\]" "$ts" 2>/dev/null && break; sleep 0.05; done
+    grep -q "Install this profile?" "$ts" || fail "prompt $answer: no consent prompt"
+    if [ "$answer" = ctrl-c ]; then
+        local cli; cli=$(pgrep -P "$sp")
+        [ -n "$cli" ] || fail "prompt: CLI not found"
+        kill -INT "$cli"
+    else
+        printf '%s\n' "$answer" >&7
+    fi
+    for _ in $(seq 400); do kill -0 "$sp" 2>/dev/null || break; sleep 0.05; done
+    exec 7>&-
+    wait "$sp"; local rc=$?
+    [ "$rc" = "$want_rc" ] || fail "prompt $answer: exit $rc, expected $want_rc: $(cat "$ts")"
+    grep -q "CancelSession: reason $reason, session ended" "$H_TMP/euicc.log" \
+        || fail "prompt $answer: no CancelSession reason $reason on the eUICC"
+    [ "$(h_order $SM TEST-8K state)" = available ] || fail "prompt $answer: order not available"
+    [ "$(h_counter $SM cancelSession)" = 1 ] || fail "prompt $answer: no ES9+ cancelSession"
+    note "[consent prompt: $answer] -> exit $rc, CancelSession reason $reason"
+    h_stop_servers; h_stop_euicc
+}
+prompt_case n 0 1
+prompt_case ctrl-c 1 130
+
 # A second signal exits at once (130), while the card still holds the command.
 cp "$SEED" "$ST"
 EUICC_ARGS=--verbose h_euicc_faults "$ST" "BF21:pause=$PAUSE:count=1"
@@ -162,4 +198,4 @@ wait_download "second signal"
 rm -f "$PAUSE"
 note "[euicc BF21 SIGINT SIGINT] -> exit 130 at once"
 h_stop_servers; h_stop_euicc
-echo "ok: cancel at each step ($CASES cases), too late, second signal"
+echo "ok: cancel at each step ($CASES cases), too late, --json, consent prompt, second signal"
