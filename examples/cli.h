@@ -16,6 +16,7 @@ enum {
     EXIT_CARD = 2,      /* card, reader or transport failure */
     EXIT_REFUSED = 3,   /* the eUICC refused the operation (ES10 result code) */
     EXIT_SERVER = 4,    /* the SM-DP+/SM-DS refused (ES9+ Failed/Expired) */
+    EXIT_CANCELLED = 130, /* stopped by SIGINT/SIGTERM/SIGHUP (128 + SIGINT, as shells do) */
 };
 
 #define CLI_MAX_RESOLVE 16
@@ -105,6 +106,15 @@ void cli_download_options(const struct cli_download_args *a, struct esimlpa_http
 /* "[SEQ] [--all]" of the notification commands: *seq is the number or -1,
  * *all says --all was given. Usage error for both, a bad number or option. */
 int cli_seq_args(struct cli *cli, int argc, char **argv, long *seq, int *all);
+
+/* Signals during a cancellable flow (signals.c): from begin to end, SIGINT,
+ * SIGTERM and SIGHUP cancel the flow on cli->ctx (print "cancelling…"); a
+ * second one exits 130 at once. cli_signalled(): a signal came. */
+void cli_signals_begin(struct cli *cli);
+void cli_signals_end(void);
+int cli_signalled(void);
+/* The one line for a flow stopped by a cancel (exit 130; JSON error with --json). */
+int cli_cancelled(struct cli *cli, const char *what);
 
 /* Print the help of one command. */
 void cli_command_help(FILE *f, const struct cli_command *c);

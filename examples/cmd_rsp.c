@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <esimlpa/download.h>
@@ -142,11 +143,55 @@ void cli_download_progress(void *user, enum esimlpa_download_step step, size_t d
     fflush(stderr);
 }
 
+/* Where the session file of a running download is kept (XDG base directory
+ * spec): $XDG_STATE_HOME/esimlpa, else ~/.local/state/esimlpa; created.
+ * NULL when neither is usable. */
+static const char *state_dir(char *buf, size_t cap)
+{
+    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int n;
+    if (xdg && xdg[0] == '/')
+        n = snprintf(buf, cap, "%s/esimlpa", xdg);
+    else if (home && home[0] == '/')
+        n = snprintf(buf, cap, "%s/.local/state/esimlpa", home);
+    else
+        return NULL;
+    if (n < 0 || (size_t)n >= cap)
+        return NULL;
+    for (char *p = buf + 1; *p; p++)   /* mkdir -p */
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(buf, 0700);
+            *p = '/';
+        }
+    if (mkdir(buf, 0700) != 0 && access(buf, W_OK) != 0)
+        return NULL;
+    return buf;
+}
+
+/* One line per thing the recovery before a download did (issue 10 item 3). */
+static void recovered(void *user, enum esimlpa_recovery_kind kind, size_t count,
+                      const char *address, const char *detail)
+{
+    struct cli *cli = user;
+    if (kind == ESIMLPA_RECOVERED_NOTIFICATIONS)
+        fprintf(stderr, "esimlpa: %s: delivered %zu pending notification(s) to %s first\n",
+                cli->cmd, count, address);
+    else
+        fprintf(stderr, "esimlpa: %s: recovered: cancelled the session %s that an interrupted "
+                "download left with %s\n", cli->cmd, detail, address);
+}
+
 static int profile_download(struct cli *cli, int argc, char **argv)
 {
     struct cli_download_args da = { 0 };
+    int no_recover = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
+        if (strcmp(a, "--no-recover") == 0) {
+            no_recover = 1;
+            continue;
+        }
         const char **dst = cli_download_arg(&da, a);
         if (!dst)
             return cli_usage(cli, "unexpected argument '%s'", a);
@@ -172,11 +217,29 @@ static int profile_download(struct cli *cli, int argc, char **argv)
     o.consent_user = cli;
     o.progress = cli_download_progress;
     o.progress_user = cli;
+    o.no_recover = no_recover;
+    char sdir[512];
+    o.state_dir = state_dir(sdir, sizeof sdir);
+    o.recovered = recovered;
+    o.recovered_user = cli;
     struct esimlpa_download_result r;
+    cli_signals_begin(cli);
     int rc = esimlpa_download_run(cli->ctx, &o, &r);
+    int signalled = cli_signalled();
+    cli_signals_end();
     esimlpa_curl_transport_free(http);
+    if (rc == ESIMLPA_ECANCELLED) {
+        const char *e = esimlpa_ctx_last_error(cli->ctx);
+        if (strstr(e, "not on the server") || strstr(e, "cancel failed"))
+            return cli_cancelled(cli, "cancelled, but the SM-DP+ was not told; "
+                                      "the next download of this profile tells it");
+        return cli_cancelled(cli, "cancelled: the order is free again");
+    }
     if (rc != ESIMLPA_OK)
         return cli_fail(cli, rc);
+    if (signalled)
+        fprintf(stderr, "esimlpa: %s: too late to cancel: the profile was already installed\n",
+                cli->cmd);
     char *aid = hex_string(r.isdp_aid, r.isdp_aid_len);
     if (cli->json) {
         cJSON *d = cJSON_CreateObject();
@@ -225,8 +288,12 @@ static int profile_discovery(struct cli *cli, int argc, char **argv)
         return st;
     }
     struct esimlpa_event_list *ev = NULL;
+    cli_signals_begin(cli);
     int rc = esimlpa_discovery_run(cli->ctx, http, smds, imei, &ev);
+    cli_signals_end();
     esimlpa_curl_transport_free(http);
+    if (rc == ESIMLPA_ECANCELLED)
+        return cli_cancelled(cli, "cancelled");
     if (rc != ESIMLPA_OK)
         return cli_fail(cli, rc);
     if (cli->json) {
@@ -274,7 +341,9 @@ static int notification_process(struct cli *cli, int argc, char **argv)
         return st;
     }
     size_t ok = 0, bad = 0;
+    cli_signals_begin(cli);
     int rc = esimlpa_notifications_process(cli->ctx, http, seq, &ok, &bad);
+    cli_signals_end();
     esimlpa_curl_transport_free(http);
     if (rc != ESIMLPA_OK && ok == 0 && bad == 0)
         return cli_fail(cli, rc);
@@ -292,12 +361,24 @@ static int notification_process(struct cli *cli, int argc, char **argv)
 
 const struct cli_command cli_rsp_commands[] = {
     { "profile", "download",
-      "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code CC] [--imei IMEI]",
+      "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code CC] [--imei IMEI]\n"
+      "                                [--no-recover]",
       "Download and install a profile from an SM-DP+.",
       "Without -a and --smdp the eUICC's default SM-DP+ address is used.\n"
       "The profile's name, provider, ICCID and class are shown and the install\n"
       "must be confirmed on the terminal (or with --yes). The install notification\n"
-      "is sent to the SM-DP+ afterwards; if that fails it stays pending.\n",
+      "is sent to the SM-DP+ afterwards; if that fails it stays pending.\n"
+      "\n"
+      "Before downloading, the pending notifications for the same SM-DP+ are\n"
+      "delivered (an error result is what releases an order stuck by an earlier\n"
+      "failure), and a session left open by an interrupted download is cancelled\n"
+      "on the eUICC and the SM-DP+; each says so in one line. --no-recover skips\n"
+      "both.\n"
+      "\n"
+      "Ctrl-C (SIGINT, SIGTERM, SIGHUP) cancels the download on the eUICC and the\n"
+      "SM-DP+ (reason postponed), so the order is free again, and exits 130; a\n"
+      "second Ctrl-C exits at once. Once the profile is installed it is too late\n"
+      "to cancel: the download finishes.\n",
       profile_download },
     { "profile", "discovery", "[--smds ADDR] [--imei IMEI]",
       "Ask an SM-DS (default: the eUICC's root SM-DS) for profiles waiting for this eUICC.",

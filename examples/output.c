@@ -186,6 +186,8 @@ int cli_exit_status(int code)
     if (code <= -600 && code > -650)    /* AuthenticateServer/PrepareDownload/PIR/CancelSession */
         return EXIT_REFUSED;
     switch (code) {
+    case ESIMLPA_ECANCELLED:
+        return EXIT_CANCELLED;
     case ESIMLPA_EPPR_NOT_ALLOWED:
         return EXIT_REFUSED;
     case ESIMLPA_EES9_FAILED:
@@ -228,6 +230,14 @@ int cli_fail(struct cli *cli, int code)
     if (cli->json)
         json_error(code, msg);
     return cli_exit_status(code);
+}
+
+int cli_cancelled(struct cli *cli, const char *what)
+{
+    fprintf(stderr, "esimlpa: %s: %s\n", cli->cmd ? cli->cmd : "error", what);
+    if (cli->json)
+        json_error(ESIMLPA_ECANCELLED, what);
+    return EXIT_CANCELLED;
 }
 
 int cli_usage(struct cli *cli, const char *fmt, ...)

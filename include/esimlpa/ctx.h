@@ -71,7 +71,10 @@ void esimlpa_ctx_close(esimlpa_ctx *ctx);
  * thread or from a signal handler (it only sets a lock-free atomic flag).
  * The flow stops at its next APDU or HTTP boundary, cancels the session on
  * both sides where one exists (SGP.22 §3.1.3.5, §5.6.5) and returns
- * ESIMLPA_ECANCELLED. The flag is cleared when the next operation starts.
+ * ESIMLPA_ECANCELLED. The flows that honour it (download, notification
+ * delivery, discovery) clear the flag when they return, so a cancel asked
+ * before such a flow starts stops it at its first step; once a download has
+ * loaded the BPP it is too late and the download finishes.
  */
 void esimlpa_ctx_cancel(esimlpa_ctx *ctx);
 

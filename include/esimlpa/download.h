@@ -54,7 +54,30 @@ typedef void (*esimlpa_progress_fn)(void *user, enum esimlpa_download_step step,
 typedef int (*esimlpa_consent_fn)(void *user, const struct esimlpa_profile_info *metadata,
                                   int confirmation_code_required);
 
-#define ESIMLPA_DOWNLOAD_OPTIONS_VERSION 1
+/**
+ * Progress that may stop the download: like esimlpa_progress_fn; a non-zero
+ * return has the effect of esimlpa_ctx_cancel() (the download stops at the
+ * next ES10 command, BPP segment or HTTP request, cancels the session with
+ * reason postponed and returns ESIMLPA_ECANCELLED).
+ */
+typedef int (*esimlpa_progress2_fn)(void *user, enum esimlpa_download_step step,
+                                    size_t done, size_t total);
+
+/** What the recovery before a download did (see no_recover). */
+enum esimlpa_recovery_kind {
+    /** @p count pending notifications were delivered to @p address first */
+    ESIMLPA_RECOVERED_NOTIFICATIONS = 1,
+    /** a session left by an interrupted download (transactionId @p detail)
+     *  with @p address was cancelled on the eUICC (and the SM-DP+, when it
+     *  could be reached) with reason postponed; @p count is 1 */
+    ESIMLPA_RECOVERED_SESSION,
+};
+typedef void (*esimlpa_recovery_fn)(void *user, enum esimlpa_recovery_kind kind, size_t count,
+                                    const char *address, const char *detail);
+
+/** Version 2 added progress2, no_recover, state_dir and recovered; version-1 structs
+ *  (without them) are still accepted. */
+#define ESIMLPA_DOWNLOAD_OPTIONS_VERSION 2
 
 struct esimlpa_download_options {
     unsigned version;                 /**< ESIMLPA_DOWNLOAD_OPTIONS_VERSION */
@@ -69,6 +92,27 @@ struct esimlpa_download_options {
     esimlpa_progress_fn progress;     /**< optional */
     void *progress_user;
     int keep_notification;            /**< non-zero: do not send the install notification now */
+    /* version 2 */
+    esimlpa_progress2_fn progress2;   /**< optional; called instead of progress, with progress_user */
+    /**
+     * Non-zero: skip the recovery done before a download: (1) the pending
+     * notifications addressed to the same SM-DP+ are delivered first (an
+     * error PIR is what releases an order stuck by an earlier failure), and
+     * (2) a session left open by a process that was killed (remembered in
+     * the session file, see state_dir) is cancelled on the eUICC and the
+     * SM-DP+ with reason postponed (SGP.22 §5.6.5, §5.7.14).
+     */
+    int no_recover;
+    /**
+     * Directory (existing, writable) for the session file "session-<EID>":
+     * the transactionId and SM-DP+ of a running download, written (write,
+     * fsync, rename) before AuthenticateServer and removed when the session
+     * has ended on both sides. NULL or "": no session file. The CLI uses
+     * $XDG_STATE_HOME/esimlpa, else ~/.local/state/esimlpa.
+     */
+    const char *state_dir;
+    esimlpa_recovery_fn recovered;    /**< optional: told what the recovery did */
+    void *recovered_user;
 };
 
 struct esimlpa_download_result {

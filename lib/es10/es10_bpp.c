@@ -326,8 +326,11 @@ int esimlpa__es10_load_bpp(esimlpa_ctx *ctx, const uint8_t *bpp, size_t len,
                              what, why);
     esimlpa__log(ctx, ESIMLPA_LOG_DEBUG, "%s: %zu bytes in %zu segments", what, len, n);
     size_t done = 0;
-    if (progress)
-        progress(user, 0, len);
+    if (progress && progress(user, 0, len)) {
+        free(s);
+        return esimlpa__fail(ctx, ESIMLPA_ECANCELLED, "%s: cancelled before the first segment",
+                             what);
+    }
     int failed = 0;
     for (size_t i = 0; i < n && !failed; i++) {
         uint8_t *r = NULL;
@@ -340,8 +343,17 @@ int esimlpa__es10_load_bpp(esimlpa_ctx *ctx, const uint8_t *bpp, size_t len,
             break;
         }
         done += s[i].len;
-        if (progress)
-            progress(user, done, len);
+        int stop = progress && progress(user, done, len);
+        if (rl == 0 && stop && i + 1 < n) {
+            /* Cancelled between two segments: the caller cancels the session
+             * (a partly loaded BPP is dropped, SGP.22 §5.7.14). A BF37 (below)
+             * means the load is over: too late to cancel. */
+            free(r);
+            rc = esimlpa__fail(ctx, ESIMLPA_ECANCELLED,
+                               "%s: cancelled after segment %zu of %zu", what, i + 1, n);
+            failed = 1;
+            break;
+        }
         if (rl == 0)
             continue;      /* intermediate segment: no data (notes pitfall 23) */
         if (rl < 2 || r[0] != 0xBF || r[1] != 0x37) {

@@ -128,7 +128,9 @@ void esimlpa__pir_clear(struct esimlpa__pir *pir);
  * malformed (nothing left allocated). */
 int esimlpa__pir_decode(esimlpa_ctx *ctx, const uint8_t *p, size_t len, struct esimlpa__pir *pir);
 
-typedef void (*esimlpa__bpp_progress_fn)(void *user, size_t done, size_t total);
+/* Progress after each segment; a non-zero return stops the load before the
+ * next segment with ESIMLPA_ECANCELLED (not after the last one). */
+typedef int (*esimlpa__bpp_progress_fn)(void *user, size_t done, size_t total);
 
 /*
  * Load a BPP: cut it, send one ES10 command per segment, expect empty

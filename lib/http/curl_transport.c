@@ -47,6 +47,9 @@ struct rx_state {
 struct curl_transport {
     struct esimlpa_http_transport pub;  /* first: the public face */
     CURL *easy;                         /* NULL after reset, created lazily */
+    CURLM *multi;                       /* drives easy; holds the connection cache */
+    int (*should_abort)(void *);        /* set_abort hook, polled while waiting */
+    void *abort_user;
     struct curl_slist *resolve;
     char *ca_file, *ca_path;
     int insecure, allow_http;
@@ -78,6 +81,7 @@ static int curl_post(void *user, const char *url, const char *const *headers,
                      const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp);
 static void curl_reset(void *user);
 static const char *curl_last_error(void *user);
+static void curl_set_abort(void *user, int (*should_abort)(void *), void *abort_user);
 
 static void set_error(struct curl_transport *ct, const char *msg)
 {
@@ -406,6 +410,7 @@ int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
     ct->pub.set_euicc_ci = curl_set_euicc_ci;
     const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
     ct->tls_openssl = vi && vi->ssl_version && strncmp(vi->ssl_version, "OpenSSL", 7) == 0;
+    ct->pub.set_abort = curl_set_abort;
     ct->connect_ms = DEFAULT_CONNECT_MS;
     ct->total_ms = DEFAULT_TOTAL_MS;
     ct->max_response = DEFAULT_MAX_RESPONSE;
@@ -465,6 +470,8 @@ void esimlpa_curl_transport_free(struct esimlpa_http_transport *t)
         return;
     if (ct->easy)
         curl_easy_cleanup(ct->easy);
+    if (ct->multi)
+        curl_multi_cleanup(ct->multi);
     curl_slist_free_all(ct->resolve);
     rx_clear(&ct->rx);
     free(ct->ca_file);
@@ -507,6 +514,61 @@ static void curl_reset(void *user)
         curl_easy_cleanup(ct->easy);
         ct->easy = NULL;
     }
+    if (ct->multi) {
+        curl_multi_cleanup(ct->multi);
+        ct->multi = NULL;
+    }
+}
+
+static void curl_set_abort(void *user, int (*should_abort)(void *), void *abort_user)
+{
+    struct curl_transport *ct = user;
+    ct->should_abort = should_abort;
+    ct->abort_user = should_abort ? abort_user : NULL;
+}
+
+#define ABORT_POLL_MS 50   /* set_abort contract: polled at least every 100 ms */
+
+/*
+ * One transfer through the multi interface, so that a wait for the server
+ * (connect, TLS, a slow answer) wakes every ABORT_POLL_MS to ask the abort
+ * hook; curl's progress callback only runs about once a second while idle.
+ * The multi handle keeps the connection cache: one TLS session per download
+ * as with curl_easy_perform. *aborted is set when the hook stopped it; the
+ * connection of an unfinished transfer is closed by curl.
+ */
+static CURLcode perform(struct curl_transport *ct, CURL *e, int *aborted)
+{
+    *aborted = 0;
+    if (!ct->multi && !(ct->multi = curl_multi_init()))
+        return CURLE_OUT_OF_MEMORY;
+    if (curl_multi_add_handle(ct->multi, e) != CURLM_OK)
+        return CURLE_FAILED_INIT;
+    CURLcode res = CURLE_FAILED_INIT;
+    for (;;) {
+        if (ct->should_abort && ct->should_abort(ct->abort_user)) {
+            *aborted = 1;
+            res = CURLE_ABORTED_BY_CALLBACK;
+            break;
+        }
+        int running = 0, queued = 0, done = 0;
+        CURLMcode mc = curl_multi_perform(ct->multi, &running);
+        if (mc != CURLM_OK) {
+            res = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY : CURLE_FAILED_INIT;
+            break;
+        }
+        for (CURLMsg *m; (m = curl_multi_info_read(ct->multi, &queued));)
+            if (m->msg == CURLMSG_DONE && m->easy_handle == e) {
+                res = m->data.result;
+                done = 1;
+            }
+        if (done || !running)
+            break;
+        if (curl_multi_poll(ct->multi, NULL, 0, ABORT_POLL_MS, NULL) != CURLM_OK)
+            break;
+    }
+    curl_multi_remove_handle(ct->multi, e);
+    return res;
 }
 
 /* Host of "scheme://host[:port][/path]" ("[v6]" without brackets); 0 or -1. */
@@ -674,10 +736,11 @@ static int curl_post(void *user, const char *url, const char *const *headers,
         cr = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     if (cr == CURLE_OK)
         cr = curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+    int aborted = 0;
     if (cr == CURLE_OK)
-        cr = curl_easy_perform(e);
+        cr = perform(ct, e, &aborted);
 
-    rc = esimlpa__curl_map_error(cr, ct->rx.too_big);
+    rc = aborted ? ESIMLPA_ECANCELLED : esimlpa__curl_map_error(cr, ct->rx.too_big);
     account(ct, https, rc == ESIMLPA_EHTTP_CERT || rc == ESIMLPA_EHTTP_TLS);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdrs);
@@ -695,6 +758,8 @@ static int curl_post(void *user, const char *url, const char *const *headers,
                      "dNSName for it (a subject CN is never used)", ct->host);
         else if (rc == ESIMLPA_EHTTP_CERT && bundle_mode(ct) && not_issued_under(vr))
             trust_error(ct);
+        else if (rc == ESIMLPA_ECANCELLED)
+            set_error(ct, "request given up: cancelled");
         else
             snprintf(ct->last_error, sizeof(ct->last_error), "%s",
                      ct->errbuf[0] ? ct->errbuf : curl_easy_strerror(cr));

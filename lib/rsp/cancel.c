@@ -45,12 +45,32 @@ static const char *reason_name(long reason)
     }
 }
 
+int esimlpa__session_cancel_requested(const struct esimlpa__session *s)
+{
+    return s->no_abort == 0 && atomic_load(&s->ctx->cancel_requested) != 0;
+}
+
+static int should_abort(void *user)
+{
+    return esimlpa__session_cancel_requested(user);
+}
+
+void esimlpa__session_abort_hook(struct esimlpa__session *s, int on)
+{
+    struct esimlpa_http_transport *h = s->es9.http;
+    if (h && h->version >= 3 && h->set_abort)
+        h->set_abort(h->user, on ? should_abort : NULL, on ? s : NULL);
+}
+
 int esimlpa__session_cancel(struct esimlpa__session *s, int rc, long reason)
 {
     esimlpa_ctx *ctx = s->ctx;
     if (!s->euicc_session)
         return rc;       /* nothing signed to cancel with (notes §1.4) */
     s->euicc_session = 0;
+    /* The cancel calls run even when the flow was cancelled: that flag only
+     * stops the main flow (ES10b CancelSession, then ES9+ cancelSession). */
+    s->no_abort++;
     struct esimlpa__saved_error first;
     esimlpa__error_save(ctx, &first);
     esimlpa__log(ctx, ESIMLPA_LOG_INFO, "cancelling the session (reason %ld %s)", reason,
@@ -69,6 +89,7 @@ int esimlpa__session_cancel(struct esimlpa__session *s, int rc, long reason)
         int src = esimlpa__es9p_cancel_session(&s->es9, s->address, s->ia.transaction_id, resp,
                                                resp_len);
         if (src != ESIMLPA_OK) {
+            s->server_not_told = 1;
             esimlpa__log(ctx, ESIMLPA_LOG_WARN, "cancel: %s", ctx->last_error);
             if (crc == ESIMLPA_OK)
                 suffix = "; session cancelled on the eUICC, not on the server";
@@ -76,5 +97,6 @@ int esimlpa__session_cancel(struct esimlpa__session *s, int rc, long reason)
         free(resp);
     }
     esimlpa__error_restore(ctx, &first, suffix);
+    s->no_abort--;
     return rc;
 }

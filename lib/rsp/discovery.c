@@ -78,6 +78,9 @@ static int discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
     size_t auth_len = 0;
     struct esimlpa__es11_auth_client events;
     memset(&events, 0, sizeof events);
+    /* esimlpa_ctx_cancel(): HTTP waits end, and the flow stops between its
+     * steps (issue 10 item 2); the eUICC session is closed as on a failure. */
+    esimlpa__session_abort_hook(&s, 1);
 
     if (smds_address && smds_address[0]) {
         s.address = smds_address;
@@ -116,6 +119,10 @@ static int discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
     if ((rc = esimlpa__es10_authenticate_server(ctx, &req, &auth, &auth_len)) != ESIMLPA_OK)
         goto done;
     s.euicc_session = 1;
+    if (esimlpa__session_cancel_requested(&s)) {
+        rc = esimlpa__fail(ctx, ESIMLPA_ECANCELLED, "discovery cancelled before authenticateClient");
+        goto done;
+    }
     rc = esimlpa__es11_authenticate_client(&s.es9, s.address, s.ia.transaction_id, auth, auth_len,
                                            &events);
     esimlpa__session_sync_status(&s);
@@ -123,14 +130,20 @@ static int discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
         rc = take_events(ctx, &events, out);
 
 done:
+    esimlpa__session_abort_hook(&s, 0);
+    atomic_store(&ctx->cancel_requested, 0);
+    if (rc == ESIMLPA_ECANCELLED && strncmp(ctx->last_error, "discovery cancelled", 19) != 0)
+        esimlpa__fail(ctx, rc, "discovery cancelled");
     if (s.euicc_session) {
         /* Close the eUICC side only; ES11 has no cancelSession. */
         struct esimlpa__saved_error first;
         esimlpa__error_save(ctx, &first);
         uint8_t *cresp = NULL;
         size_t cresp_len = 0;
+        long reason = rc == ESIMLPA_ECANCELLED ? ESIMLPA__CANCEL_POSTPONED
+                                               : ESIMLPA__CANCEL_UNDEFINED;
         if (esimlpa__es10_cancel_session(ctx, s.ia.transaction_id_bin, s.ia.transaction_id_bin_len,
-                                         ESIMLPA__CANCEL_UNDEFINED, &cresp, &cresp_len) !=
+                                         reason, &cresp, &cresp_len) !=
             ESIMLPA_OK)
             esimlpa__log(ctx, ESIMLPA_LOG_DEBUG, "discovery: closing the eUICC session: %s",
                          ctx->last_error);

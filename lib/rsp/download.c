@@ -2,6 +2,7 @@
 /* Profile download (SGP.22 §3.1.3, notes §1.3): the state machine from the
  * activation code to the delivered install notification, with a cancel on
  * both sides for every failure once the eUICC holds a session (notes §1.4). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,20 +46,43 @@ struct run {
     uint8_t *prep_resp; size_t prep_resp_len;
     struct esimlpa__bytes bpp;
     struct esimlpa__pir pir;
+    enum esimlpa_download_step cur;         /* step running now (for a cancel's message) */
+    int recover;                            /* recovery on (options version 1, or !no_recover) */
+    char session_file[512];                 /* "" when there is none (recover.c) */
 };
 
-static void step(struct run *r, enum esimlpa_download_step st, size_t done, size_t total)
+/* Tell the caller's progress callback; a progress2 callback that returns
+ * non-zero cancels like esimlpa_ctx_cancel(). */
+static void report(struct run *r, enum esimlpa_download_step st, size_t done, size_t total)
 {
-    esimlpa__log(r->ctx, ESIMLPA_LOG_DEBUG, "download: %s", esimlpa_download_step_name(st));
-    if (r->o->progress)
-        r->o->progress(r->o->progress_user, st, done, total);
+    const struct esimlpa_download_options *o = r->o;
+    if (o->version >= 2 && o->progress2) {
+        if (o->progress2(o->progress_user, st, done, total))
+            esimlpa_ctx_cancel(r->ctx);
+    } else if (o->progress) {
+        o->progress(o->progress_user, st, done, total);
+    }
 }
 
-static void load_progress(void *user, size_t done, size_t total)
+/* A step starts: it is also a cancel point (issue 10 item 2), so a cancel
+ * takes effect before the next ES10 command or ES9+ request. */
+static int step(struct run *r, enum esimlpa_download_step st, size_t done, size_t total)
+{
+    esimlpa__log(r->ctx, ESIMLPA_LOG_DEBUG, "download: %s", esimlpa_download_step_name(st));
+    report(r, st, done, total);
+    if (esimlpa__session_cancel_requested(&r->s))
+        return esimlpa__fail(r->ctx, ESIMLPA_ECANCELLED, "download cancelled before %s",
+                             esimlpa_download_step_name(st));
+    r->cur = st;
+    return ESIMLPA_OK;
+}
+
+/* After each BPP segment: non-zero stops the load before the next one. */
+static int load_progress(void *user, size_t done, size_t total)
 {
     struct run *r = user;
-    if (r->o->progress)
-        r->o->progress(r->o->progress_user, ESIMLPA_STEP_LOAD_BPP, done, total);
+    report(r, ESIMLPA_STEP_LOAD_BPP, done, total);
+    return esimlpa__session_cancel_requested(&r->s);
 }
 
 static void run_free(struct run *r)
@@ -116,18 +140,21 @@ static int resolve_target(struct run *r)
 static int authenticate(struct run *r)
 {
     int rc;
-    step(r, ESIMLPA_STEP_EUICC_CHALLENGE, 0, 0);
+    if ((rc = step(r, ESIMLPA_STEP_EUICC_CHALLENGE, 0, 0)) != ESIMLPA_OK)
+        return rc;
     if ((rc = esimlpa__es10_get_challenge(r->ctx, r->challenge)) != ESIMLPA_OK ||
         (rc = esimlpa_euicc_info1_get(r->ctx, &r->info1)) != ESIMLPA_OK ||
         (rc = esimlpa__euicc_ci_apply(r->ctx, r->s.es9.http, r->info1)) != ESIMLPA_OK)
         return rc;
-    step(r, ESIMLPA_STEP_INITIATE_AUTH, 0, 0);
+    if ((rc = step(r, ESIMLPA_STEP_INITIATE_AUTH, 0, 0)) != ESIMLPA_OK)
+        return rc;
     rc = esimlpa__es9p_initiate_authentication(&r->s.es9, r->s.address, r->challenge,
                                                r->info1->raw, r->info1->raw_len, &r->s.ia);
     esimlpa__session_sync_status(&r->s);
     if (rc != ESIMLPA_OK)
         return rc;
-    step(r, ESIMLPA_STEP_AUTHENTICATE_SERVER, 0, 0);
+    if ((rc = step(r, ESIMLPA_STEP_AUTHENTICATE_SERVER, 0, 0)) != ESIMLPA_OK)
+        return rc;
     struct esimlpa__auth_server_req req = {
         .server_signed1 = { r->s.ia.server_signed1.data, r->s.ia.server_signed1.len },
         .server_signature1 = { r->s.ia.server_signature1.data, r->s.ia.server_signature1.len },
@@ -136,6 +163,9 @@ static int authenticate(struct run *r)
         .matching_id = r->matching_id,
         .device = &r->device,
     };
+    /* Remember the session before the eUICC opens it: a killed process
+     * leaves the file, the next download cancels that session (recover.c). */
+    esimlpa__session_file_write(r->ctx, r->session_file, r->s.ia.transaction_id, r->s.address);
     rc = esimlpa__es10_authenticate_server(r->ctx, &req, &r->auth_resp, &r->auth_resp_len);
     if (rc != ESIMLPA_OK)
         return rc;
@@ -152,10 +182,22 @@ static int negotiate(struct run *r, long *reason)
     const struct esimlpa_download_options *o = r->o;
     int rc;
     *reason = ESIMLPA__CANCEL_UNDEFINED;
-    step(r, ESIMLPA_STEP_AUTHENTICATE_CLIENT, 0, 0);
+    if ((rc = step(r, ESIMLPA_STEP_AUTHENTICATE_CLIENT, 0, 0)) != ESIMLPA_OK)
+        return rc;
     rc = esimlpa__es9p_authenticate_client(&r->s.es9, r->s.address, r->s.ia.transaction_id,
                                            r->auth_resp, r->auth_resp_len, &r->ac_resp);
     esimlpa__session_sync_status(&r->s);
+    if (rc == ESIMLPA_EES9_FAILED && strcmp(r->s.es9.status.subject_code, "8.2.6") == 0 &&
+        strcmp(r->s.es9.status.reason_code, "3.8") == 0) {
+        /* Refused matching ID (SGP.22 §5.6.2): most often an order downloaded
+         * before. Say what to do, in the same line. */
+        char first[sizeof ctx->last_error];
+        snprintf(first, sizeof first, "%s", ctx->last_error);
+        esimlpa__fail(ctx, rc, "%s; if this profile is not on the eUICC, the order was used up by "
+                      "an earlier attempt: ask the operator to release it or for a new "
+                      "activation code%s", first,
+                      r->recover ? " (pending results for this SM-DP+ were sent first)" : "");
+    }
     if (rc != ESIMLPA_OK)
         return rc;
     if ((rc = esimlpa__metadata_decode(ctx, "authenticateClient", r->ac_resp.profile_metadata.data,
@@ -170,8 +212,14 @@ static int negotiate(struct run *r, long *reason)
             *reason = ESIMLPA__CANCEL_PPR_NOT_ALLOWED;
         return rc;
     }
-    step(r, ESIMLPA_STEP_CONSENT, 0, 0);
+    if ((rc = step(r, ESIMLPA_STEP_CONSENT, 0, 0)) != ESIMLPA_OK)
+        return rc;
     if (o->consent && !o->consent(o->consent_user, &r->md, r->cc_required)) {
+        /* A cancel (e.g. Ctrl-C at the prompt) is not the user's "no". */
+        if (esimlpa__session_cancel_requested(&r->s))
+            return esimlpa__fail(ctx, ESIMLPA_ECANCELLED, "download cancelled at %s",
+                                 esimlpa_download_step_name(ESIMLPA_STEP_CONSENT));
+        /* SGP.22 §3.1.3.5 (§5.6.5 CancelSessionReason): the end user said no. */
         *reason = ESIMLPA__CANCEL_END_USER_REJECTION;
         return esimlpa__fail(ctx, ESIMLPA_EREFUSED, "consent: profile %s refused by the user",
                              r->md.iccid);
@@ -194,7 +242,8 @@ static int negotiate(struct run *r, long *reason)
     } else if (o->confirmation_code && o->confirmation_code[0]) {
         esimlpa__log(ctx, ESIMLPA_LOG_INFO, "confirmation code given but not required; not sent");
     }
-    step(r, ESIMLPA_STEP_PREPARE_DOWNLOAD, 0, 0);
+    if ((rc = step(r, ESIMLPA_STEP_PREPARE_DOWNLOAD, 0, 0)) != ESIMLPA_OK)
+        return rc;
     struct esimlpa__prepare_req pr = {
         .smdp_signed2 = { r->ac_resp.smdp_signed2.data, r->ac_resp.smdp_signed2.len },
         .smdp_signature2 = { r->ac_resp.smdp_signature2.data, r->ac_resp.smdp_signature2.len },
@@ -205,7 +254,8 @@ static int negotiate(struct run *r, long *reason)
     memset(hash_cc, 0, sizeof hash_cc);
     if (rc != ESIMLPA_OK)
         return rc;
-    step(r, ESIMLPA_STEP_GET_BPP, 0, 0);
+    if ((rc = step(r, ESIMLPA_STEP_GET_BPP, 0, 0)) != ESIMLPA_OK)
+        return rc;
     rc = esimlpa__es9p_get_bound_profile_package(&r->s.es9, r->s.address, r->s.ia.transaction_id,
                                                  r->prep_resp, r->prep_resp_len, &r->bpp);
     esimlpa__session_sync_status(&r->s);
@@ -225,9 +275,42 @@ static int deliver_pir(struct run *r)
     const char *addr = r->pir.notification_address && r->pir.notification_address[0]
                            ? r->pir.notification_address
                            : r->s.address;
-    step(r, ESIMLPA_STEP_NOTIFICATION, 0, 0);
+    (void)step(r, ESIMLPA_STEP_NOTIFICATION, 0, 0);   /* no_abort: never cancels */
     return esimlpa__notification_deliver(r->ctx, &r->s.es9, addr, r->pir.raw, r->pir.raw_len,
                                          r->pir.seq_number);
+}
+
+/* An ES9+ request given up by the abort hook says so in the transport's
+ * words: name the step instead. */
+static void cancel_text(struct run *r)
+{
+    const char *e = r->ctx->last_error;
+    if (strncmp(e, "download cancelled", 18) != 0 && strstr(e, "cancelled after segment") == NULL)
+        esimlpa__fail(r->ctx, ESIMLPA_ECANCELLED, "download cancelled during %s",
+                      esimlpa_download_step_name(r->cur));
+}
+
+/* Before the challenge (which would end a stale session on the eUICC):
+ * cancel a session a killed process left, then deliver the notifications
+ * pending for this SM-DP+ (issue 10 item 3; recover.c). */
+static void recover(struct run *r)
+{
+    const struct esimlpa_download_options *o = r->o;
+    int tell = o->version >= 2 && o->recovered;
+    esimlpa__session_file_init(r->ctx, o->version >= 2 ? o->state_dir : NULL, r->session_file,
+                               sizeof r->session_file);
+    char txid[80], addr[300];
+    /* A cleanup like the cancel calls: a cancel now must not cut it short
+     * (the session file is gone once it is read). */
+    r->s.no_abort++;
+    int done = esimlpa__recover_session(r->ctx, o->http, r->session_file, txid, sizeof txid,
+                                        addr, sizeof addr);
+    r->s.no_abort--;
+    if (done && tell)
+        o->recovered(o->recovered_user, ESIMLPA_RECOVERED_SESSION, 1, addr, txid);
+    size_t n = esimlpa__recover_notifications(r->ctx, &r->s.es9, r->s.address);
+    if (n && tell)
+        o->recovered(o->recovered_user, ESIMLPA_RECOVERED_NOTIFICATIONS, n, r->s.address, NULL);
 }
 
 static int run(struct run *r, struct esimlpa_download_result *out)
@@ -235,9 +318,15 @@ static int run(struct run *r, struct esimlpa_download_result *out)
     esimlpa_ctx *ctx = r->ctx;
     int rc;
     if ((rc = resolve_target(r)) != ESIMLPA_OK ||
-        (rc = esimlpa__device_info_init(ctx, &r->device, r->o->imei)) != ESIMLPA_OK ||
-        (rc = authenticate(r)) != ESIMLPA_OK)
+        (rc = esimlpa__device_info_init(ctx, &r->device, r->o->imei)) != ESIMLPA_OK)
         return rc;
+    if (r->recover)
+        recover(r);
+    if ((rc = authenticate(r)) != ESIMLPA_OK) {
+        if (rc == ESIMLPA_ECANCELLED)
+            cancel_text(r);
+        return rc;
+    }
     /* An activation code naming an SM-DP+ OID binds the download to that
      * SM-DP+: another server's CERT.DPauth ends the session on both sides
      * before anything the eUICC signed reaches it (authenticateClient),
@@ -247,8 +336,14 @@ static int run(struct run *r, struct esimlpa_download_result *out)
                                       r->s.ia.server_certificate.len)) != ESIMLPA_OK)
         return esimlpa__session_cancel(&r->s, rc, ESIMLPA__CANCEL_UNDEFINED);
     long reason;
-    if ((rc = negotiate(r, &reason)) != ESIMLPA_OK)
+    if ((rc = negotiate(r, &reason)) != ESIMLPA_OK) {
+        if (rc == ESIMLPA_ECANCELLED) {
+            cancel_text(r);
+            reason = ESIMLPA__CANCEL_POSTPONED;   /* SGP.22 §5.6.5: the user or device stopped it */
+        }
         return esimlpa__session_cancel(&r->s, rc, reason);
+    }
+    r->cur = ESIMLPA_STEP_LOAD_BPP;
     out->bpp_size = r->bpp.len;
     esimlpa__log(ctx, ESIMLPA_LOG_DEBUG, "download: %s (%zu bytes)",
                  esimlpa_download_step_name(ESIMLPA_STEP_LOAD_BPP), r->bpp.len);
@@ -258,9 +353,15 @@ static int run(struct run *r, struct esimlpa_download_result *out)
     esimlpa__bytes_clear(&r->bpp);
     if (!r->pir.raw) {
         /* No result from the eUICC (malformed package, card or transport
-         * failure): the session may still be open on both sides. */
-        return esimlpa__session_cancel(&r->s, rc, ESIMLPA__CANCEL_LOAD_BPP_ERROR);
+         * failure, or cancelled between two segments): the session may
+         * still be open on both sides. */
+        return esimlpa__session_cancel(&r->s, rc, rc == ESIMLPA_ECANCELLED
+                                                      ? ESIMLPA__CANCEL_POSTPONED
+                                                      : ESIMLPA__CANCEL_LOAD_BPP_ERROR);
     }
+    /* The load is over: a cancel now is too late, the flow finishes
+     * (the notification is delivered) and succeeds. */
+    r->s.no_abort++;
     /* A PIR, success or error, ends the session on the eUICC (notes §1.4);
      * the SM-DP+ learns the outcome from the PIR notification. */
     r->s.euicc_session = 0;
@@ -288,7 +389,7 @@ static int run(struct run *r, struct esimlpa_download_result *out)
         out->notification_delivered = nrc == ESIMLPA_OK;
     }
     esimlpa__clear_error(ctx);
-    step(r, ESIMLPA_STEP_DONE, 0, 0);
+    (void)step(r, ESIMLPA_STEP_DONE, 0, 0);
     return ESIMLPA_OK;
 }
 
@@ -304,7 +405,7 @@ int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options
         return ESIMLPA_EINVAL;
     esimlpa__clear_error(ctx);
     memset(&ctx->last_es9, 0, sizeof ctx->last_es9);
-    if (!opts || opts->version != ESIMLPA_DOWNLOAD_OPTIONS_VERSION)
+    if (!opts || opts->version < 1 || opts->version > ESIMLPA_DOWNLOAD_OPTIONS_VERSION)
         return esimlpa__fail(ctx, ESIMLPA_EINVAL, "download: options missing or of version %u",
                              opts ? opts->version : 0);
     if (!opts->http || !opts->http->post)
@@ -322,13 +423,22 @@ int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options
     r->s.ctx = ctx;
     r->s.es9.ctx = ctx;
     r->s.es9.http = opts->http;
+    r->recover = opts->version < 2 || !opts->no_recover;
     /* A download is one session: the card is ours from the challenge to the
      * last notification (issue: one owner per card). */
     int rc = esimlpa__card_lock(ctx, "download");
     if (rc == ESIMLPA_OK) {
+        esimlpa__session_abort_hook(&r->s, 1);
         rc = run(r, out);
+        esimlpa__session_abort_hook(&r->s, 0);
+        /* The session is over on both sides, unless the SM-DP+ could not be
+         * told of a cancel: then the next download tells it. */
+        if (!r->s.server_not_told)
+            esimlpa__session_file_remove(r->session_file);
         esimlpa__card_unlock(ctx);
     }
+    /* The cancel request was for this download (esimlpa_ctx_cancel). */
+    atomic_store(&ctx->cancel_requested, 0);
     /* The metadata ICCID, when the PIR did not name it. */
     if (!out->iccid[0] && r->md.iccid[0])
         memcpy(out->iccid, r->md.iccid, sizeof out->iccid);

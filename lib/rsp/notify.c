@@ -59,6 +59,10 @@ static int notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport
     memset(&es9, 0, sizeof es9);
     es9.ctx = ctx;
     es9.http = http;
+    /* esimlpa_ctx_cancel(): an HTTP wait ends, no further notification is
+     * sent (issue 10 item 2); what was not delivered stays pending. */
+    struct esimlpa__session hook = { .ctx = ctx, .es9 = es9 };
+    esimlpa__session_abort_hook(&hook, 1);
     int first = ESIMLPA_OK;
     struct esimlpa__saved_error saved;
     size_t ok = 0, bad = 0;
@@ -66,6 +70,12 @@ static int notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport
         const struct esimlpa_pending_notification *n = &list->items[i];
         if (seq_number >= 0 && n->meta.seq_number != seq_number)
             continue;
+        if (esimlpa__session_cancel_requested(&hook)) {
+            first = esimlpa__fail(ctx, ESIMLPA_ECANCELLED,
+                                  "notifications: cancelled after %zu delivered", ok);
+            esimlpa__error_save(ctx, &saved);
+            break;
+        }
         int nrc = esimlpa__notification_deliver(ctx, &es9, n->meta.address, n->der, n->der_len,
                                                 n->meta.seq_number);
         if (nrc == ESIMLPA_OK) {
@@ -79,6 +89,8 @@ static int notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport
         }
     }
     esimlpa_pending_notification_list_free(list);
+    esimlpa__session_abort_hook(&hook, 0);
+    atomic_store(&ctx->cancel_requested, 0);
     if (delivered)
         *delivered = ok;
     if (failed)

@@ -64,7 +64,16 @@ struct esimlpa__session {
     const char *address;                   /* server address (not owned) */
     struct esimlpa__es9p_init_auth ia;     /* transactionId (both forms) and server blobs */
     int euicc_session;                     /* AuthenticateServer succeeded */
+    int no_abort;                          /* > 0: cancellation is not honoured (the cancel
+                                              calls themselves, or the profile is installed) */
+    int server_not_told;                   /* a cancel did not reach the SM-DP+ */
 };
+
+/* 1 when esimlpa_ctx_cancel() asked the flow to stop and it still may. */
+int esimlpa__session_cancel_requested(const struct esimlpa__session *s);
+/* Give the HTTP transport (version >= 3 with set_abort) a hook reading that,
+ * so a wait for the server ends when cancelled; on = 0 removes it. */
+void esimlpa__session_abort_hook(struct esimlpa__session *s, int on);
 
 /* Copy the ES9+ client's status into ctx->last_es9. */
 void esimlpa__session_sync_status(struct esimlpa__session *s);
@@ -111,5 +120,26 @@ int esimlpa__smdp_oid_check(esimlpa_ctx *ctx, const char *want, const uint8_t *c
  * (@seq) only after a 2xx. Returns 0 when delivered and removed. */
 int esimlpa__notification_deliver(esimlpa_ctx *ctx, struct esimlpa__es9p *es9, const char *address,
                                   const uint8_t *der, size_t der_len, long seq);
+
+/* ---- recover.c (issue 10 item 3) ---- */
+
+/* Deliver the pending notifications addressed to @address (handleNotification,
+ * then RemoveNotificationFromList). Returns how many were delivered; errors
+ * are logged, the last error is cleared. */
+size_t esimlpa__recover_notifications(esimlpa_ctx *ctx, struct esimlpa__es9p *es9,
+                                      const char *address);
+/* Path of the session file into @path: @state_dir + "/session-<EID>" (GetEID).
+ * 0 (path "") when @state_dir is NULL or "", or without an EID. */
+int esimlpa__session_file_init(esimlpa_ctx *ctx, const char *state_dir, char *path, size_t cap);
+/* "TRANSACTIONID ADDRESS" written atomically (write, fsync, rename). */
+void esimlpa__session_file_write(esimlpa_ctx *ctx, const char *path, const char *txid,
+                                 const char *address);
+void esimlpa__session_file_remove(const char *path);
+/* If the file exists: remove it, cancel that session on the eUICC (reason
+ * postponed) and pass the answer to the SM-DP+ (ES9+ cancelSession). Returns
+ * 1 and fills @txid / @address when something was cancelled, else 0. */
+int esimlpa__recover_session(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                             const char *path, char *txid, size_t txid_cap, char *address,
+                             size_t address_cap);
 
 #endif

@@ -7,6 +7,7 @@
 # end with one error line naming the step, the session cancelled wherever it
 # still can be, nothing half-installed, the pending notification still there;
 # a failed notification delivery is retried by the next `notification process`.
+# (--no-recover: the pending notification of the base state must stay pending.)
 . "$HARNESS"
 SM=testsmdpplus1.example.com
 TLS=(--ca-file "$PKI_DIR/ci_nist.pem" --resolve "$SM:443:127.0.0.1" --timeout 1)
@@ -32,7 +33,7 @@ pending0=$("$CLI" --json notification list | jq -c '[.data[].seqNumber] | sort')
 # The number of LoadBPP commands for TEST-8K (for the middle / last segment).
 h_server $SM smdp nist
 h_stop_euicc; cp "$BASE" "$ST"; EUICC_ARGS=--verbose h_euicc_faults "$ST"
-run "${TLS[@]}" profile download -a "$AC" --yes
+run "${TLS[@]}" profile download -a "$AC" --yes --no-recover
 expect_rc 0 "clean download"
 NSEG=$(grep -c "LoadBoundProfilePackage segment" "$H_TMP/euicc.log")
 [ "$NSEG" -ge 4 ] || fail "only $NSEG LoadBPP commands"
@@ -66,7 +67,7 @@ case_() {
     fi
     RESTART=${cf[*]}
     h_server $SM smdp nist "" "${sf[@]}"
-    run "${TLS[@]}" profile download -a "$AC" --yes
+    run "${TLS[@]}" profile download -a "$AC" --yes --no-recover
     grep -qxE "$4" <<<"$RC" || fail "$what: exit $RC, expected $4 ($ERR)"
     grep -qE "$3" <<<"$ERR" || fail "$what: error does not name '$3': $ERR"
     if [ "$RC" != 0 ]; then

@@ -29,6 +29,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
 
 H_TMP=$(mktemp -d /tmp/esimlpa-it.XXXXXX)
+# The CLI's session file (download recovery) is per test: every test's
+# soft eUICC has the same EID.
+export XDG_STATE_HOME=$H_TMP/state
 H_PCSCD_PID=""
 H_EUICC_PID=""
 H_SERVER_PIDS=""

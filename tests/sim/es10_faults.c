@@ -7,17 +7,23 @@
  *         remove    the card is removed: no answer, the vpcd connection closes
  *                   and the program exits (its state file is as before the command)
  *         silent    a hung card: the command is never answered (the reader waits)
+ *         pause=FILE  create FILE, hold the command until FILE is removed, then
+ *                   process it normally (a test sends a signal to the LPA while
+ *                   it waits for this command: deterministic, no timing guess)
  *   count=C  only the first C matching commands (default: every one). */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "es10_faults.h"
 #include "softeuicc_internal.h"
 
 int softeuicc_add_es10_fault(struct softeuicc *se, const char *spec, char *err, size_t errlen)
 {
-    char buf[64];
+    char buf[256];
     struct se_es10_fault f = { 0 };
     if (se->n_es10_faults >= SE_MAX_ES10_FAULTS || !spec || strlen(spec) >= sizeof(buf)) {
         snprintf(err, errlen, "--fault-es10: too many faults or spec too long");
@@ -55,6 +61,10 @@ int softeuicc_add_es10_fault(struct softeuicc *se, const char *spec, char *err, 
             f.kind = SE_FAULT_REMOVE;
         } else if (!strcmp(tok, "silent") && !f.kind) {
             f.kind = SE_FAULT_SILENT;
+        } else if (!strncmp(tok, "pause=", 6) && tok[6] && !f.kind &&
+                   strlen(tok + 6) < sizeof f.pause_file) {
+            f.kind = SE_FAULT_PAUSE;
+            strcpy(f.pause_file, tok + 6);
         } else if (!strncmp(tok, "count=", 6)) {
             unsigned long c = strtoul(tok + 6, &end, 10);
             if (*end || c == 0 || c > 100000)
@@ -69,7 +79,7 @@ int softeuicc_add_es10_fault(struct softeuicc *se, const char *spec, char *err, 
     se->es10_faults[se->n_es10_faults++] = f;
     return 0;
 bad:
-    snprintf(err, errlen, "--fault-es10 '%s': want TAG[/N]:sw=XXXX|garbage|remove|silent[:count=C] "
+    snprintf(err, errlen, "--fault-es10 '%s': want TAG[/N]:sw=XXXX|garbage|remove|silent|pause=FILE[:count=C] "
              "(TAG hex, e.g. BF38 or BF36/3)", spec);
     return -1;
 }
@@ -83,6 +93,17 @@ unsigned se_es10_fault(struct softeuicc *se, unsigned tag, unsigned segment, str
         if (f->tag != tag || f->segment != segment || (f->count && f->used >= f->count))
             continue;
         f->used++;
+        if (f->kind == SE_FAULT_PAUSE) {
+            se_log(se, "ES10 %04X%s: paused until %s is removed", tag,
+                   segment ? " segment" : "", f->pause_file);
+            int fd = open(f->pause_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            if (fd >= 0)
+                close(fd);
+            const struct timespec tick = { 0, 10 * 1000 * 1000 };
+            while (fd >= 0 && access(f->pause_file, F_OK) == 0)
+                nanosleep(&tick, NULL);
+            continue;   /* then processed as usual */
+        }
         *hit = 1;
         se_log(se, "ES10 %04X%s: injected fault %s", tag, segment ? " segment" : "",
                f->kind == SE_FAULT_SW ? "sw" : f->kind == SE_FAULT_GARBAGE ? "garbage"

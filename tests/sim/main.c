@@ -39,7 +39,7 @@ static void usage(FILE *f)
           "  --fail-at N[:SW]    fault for tests: answer the N-th LoadBoundProfilePackage\n"
           "                      command of each load (1 = BF36) with status word SW\n"
           "                      (hex, default 6F00) or, with :garbage, DEADBEEF + 9000\n"
-          "  --fault-es10 SPEC   fault for tests: TAG[/N]:sw=XXXX|garbage|remove|silent[:count=C]\n"
+          "  --fault-es10 SPEC   fault for tests: TAG[/N]:sw=XXXX|garbage|remove|silent|pause=FILE[:count=C]\n"
           "                      on ES10 request TAG (hex; BF36/N = N-th LoadBPP command);\n"
           "                      remove = the card disappears (connection closed, exit 0)\n"
           "  --isd-r-aid HEX     answer SELECT only at this ISD-R AID (5..16 bytes), as a\n"

@@ -56,9 +56,10 @@ struct se_transport {
 
 /* One --fault-es10 knob (es10_faults.c). */
 #define SE_MAX_ES10_FAULTS 8
-enum { SE_FAULT_SW = 1, SE_FAULT_GARBAGE, SE_FAULT_REMOVE, SE_FAULT_SILENT };
+enum { SE_FAULT_SW = 1, SE_FAULT_GARBAGE, SE_FAULT_REMOVE, SE_FAULT_SILENT, SE_FAULT_PAUSE };
 struct se_es10_fault {
     unsigned tag, segment, kind, sw, count, used;
+    char pause_file[200];              /* SE_FAULT_PAUSE: held while this file exists */
 };
 
 struct softeuicc {

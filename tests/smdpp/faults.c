@@ -7,6 +7,9 @@
  *   close-mid-body         send the headers and half the body, then close
  *   truncate               announce more body bytes than sent, then close
  *   corrupt                flip a byte in the middle of the body
+ *   pause=FILE             handle the request, create FILE, answer once FILE is
+ *                          removed, or close when the client hangs up first (a test
+ *                          signals the LPA while it waits here)
  * count=N: only the next N calls (default: always). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +80,10 @@ int smdpp_fault_parse(const char *spec, struct smdpp_fault *f, char *err, size_t
                 goto bad;
             f->delay_ms = (unsigned)d;
             f->kind = FAULT_DELAY;
+        } else if (!strcmp(tok, "pause") && val && *val &&
+                   strlen(val) < sizeof f->pause_file) {
+            strcpy(f->pause_file, val);
+            f->kind = FAULT_PAUSE;
         } else if (!strcmp(tok, "close-before") && !val) {
             f->kind = FAULT_CLOSE_BEFORE;
         } else if (!strcmp(tok, "close-mid-body") && !val) {
@@ -91,7 +98,7 @@ int smdpp_fault_parse(const char *spec, struct smdpp_fault *f, char *err, size_t
     }
     if (!f->kind) {
         snprintf(err, errlen, "fault '%s': no kind (status=S/R, http=N, delay=MS, close-before, "
-                 "close-mid-body, truncate, corrupt)", spec);
+                 "close-mid-body, truncate, corrupt, pause=FILE)", spec);
         return -1;
     }
     return 0;

@@ -64,6 +64,8 @@ struct httpd_response {
     size_t body_len;
     /* fault knobs */
     unsigned delay_ms;           /**< wait this long before answering */
+    const char *pause_file;      /**< create this file and answer once it is removed;
+                                      close instead when the peer hangs up first */
     enum httpd_fault fault;
     size_t fault_arg;
     int close;                   /**< answer with "Connection: close", then close */

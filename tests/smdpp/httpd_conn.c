@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* One connection of the test HTTPS server: TLS handshake, keep-alive request loop, faults. */
-#define _GNU_SOURCE   /* memmem */
+#define _GNU_SOURCE   /* memmem, POLLRDHUP */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,25 @@ static int sleep_stoppable(struct conn *c, unsigned ms)
         if (r > 0)
             return -1;
     }
+}
+
+/* Create @p file and wait until it is removed (0), or until the peer hangs
+ * up or a stop is requested (-1): the pause fault knob. */
+static int pause_until_removed(struct conn *c, const char *file)
+{
+    int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return 0;
+    close(fd);
+    while (access(file, F_OK) == 0) {
+        struct pollfd p[2] = {{c->fd, POLLRDHUP, 0}, {c->h->stop_pipe[0], POLLIN, 0}};
+        int r = poll(p, 2, 10);
+        if (r > 0 && (p[1].revents || (p[0].revents & (POLLRDHUP | POLLHUP | POLLERR)))) {
+            unlink(file);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* Append what the peer sends to c->buf. >0 bytes read, 0 peer closed, -1 error/timeout. */
@@ -329,6 +349,8 @@ static int serve_requests(struct conn *c, unsigned long conn_id)
         }
         int r = 0;
         if (resp.delay_ms && sleep_stoppable(c, resp.delay_ms) < 0)
+            r = -1;
+        else if (resp.pause_file && pause_until_removed(c, resp.pause_file) < 0)
             r = -1;
         else
             r = send_response(c, &resp, keep);

@@ -92,6 +92,7 @@ static void apply_post_fault(struct smdpp *s, int fn, struct httpd_response *res
     smdpp_log(s, "%s: fault injected after answering", smdpp_fn_names[fn]);
     switch (f->kind) {
     case FAULT_DELAY: resp->delay_ms = f->delay_ms; break;
+    case FAULT_PAUSE: resp->pause_file = f->pause_file; break;
     case FAULT_CLOSE_MID_BODY: resp->fault = HTTPD_FAULT_CLOSE_MID_BODY; break;
     case FAULT_TRUNCATE: resp->fault = HTTPD_FAULT_TRUNCATE; break;
     case FAULT_CORRUPT: resp->fault = HTTPD_FAULT_CORRUPT; resp->fault_arg = (size_t)-1; break;

@@ -281,6 +281,7 @@ static struct esimlpa_download_options opts(const char *ac)
     o.http = &g_tr;
     o.consent = consent;
     o.progress = progress;
+    o.no_recover = 1;   /* the card scripts start at GetEUICCChallenge */
     g_consent_answer = 1;
     g_consent_calls = 0;
     g_steps[0] = '\0';

@@ -28,6 +28,25 @@ static int consent(void *user, const struct esimlpa_profile_info *md, int cc)
     return g_answer && md->iccid[0];
 }
 
+/* progress2: stop once the BPP load is under way (issue 10 item 2). */
+static int stop_in_load(void *user, enum esimlpa_download_step step, size_t done, size_t total)
+{
+    (void)user;
+    return step == ESIMLPA_STEP_LOAD_BPP && done > 0 && done < total;
+}
+
+/* progress (version 1 kind) that cancels through the context, as another
+ * thread or a signal handler would, when getBoundProfilePackage starts. */
+static esimlpa_ctx *g_ctx;
+static void cancel_at_bpp(void *user, enum esimlpa_download_step step, size_t done, size_t total)
+{
+    (void)user;
+    (void)done;
+    (void)total;
+    if (step == ESIMLPA_STEP_GET_BPP)
+        esimlpa_ctx_cancel(g_ctx);
+}
+
 int main(int argc, char **argv)
 {
     REQUIRE(argc == 4);   /* gen-rsp-pki.sh, profiles dir, soft eUICC seed */
@@ -127,6 +146,43 @@ int main(int argc, char **argv)
     CHECK(esimlpa_notifications_process(ctx, &w.pub, r.notification_seq, &ok, &bad) == 0);
     CHECK(ok == 1 && bad == 0);
     CHECK(smdpp_order_state(t.srv, "TEST-CC", st, sizeof st) == 0 && !strcmp(st, "installed"));
+
+    /* 4. cancelled: by the progress2 callback in the middle of the BPP load,
+     *    then through esimlpa_ctx_cancel() before getBoundProfilePackage;
+     *    each time cancelled on both sides, nothing installed, the order is
+     *    free again; then it installs */
+    memset(&o, 0, sizeof o);
+    o.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
+    o.activation_code = "LPA:1$testsmdpplus1.example.com$TEST-30K-PPK";
+    o.http = &w.pub;
+    o.progress2 = stop_in_load;
+    CHECK(esimlpa_profiles_list(ctx, NULL, &pl) == 0);
+    size_t nprof = pl ? pl->count : 0;
+    esimlpa_profile_list_free(pl);
+    rc = esimlpa_download_run(ctx, &o, &r);
+    if (rc != ESIMLPA_ECANCELLED)
+        fprintf(stderr, "progress2 cancel: %s: %s\n", esimlpa_error_name(rc),
+                esimlpa_ctx_last_error(ctx));
+    CHECK(rc == ESIMLPA_ECANCELLED);
+    CHECK(strstr(esimlpa_ctx_last_error(ctx), "LoadBoundProfilePackage: cancelled after segment") != NULL);
+    CHECK(strstr(esimlpa_ctx_last_error(ctx), "; session cancelled") != NULL);
+    CHECK(smdpp_order_state(t.srv, "TEST-30K-PPK", st, sizeof st) == 0 && !strcmp(st, "available"));
+    CHECK(smdpp_session_count(t.srv) == 0);
+    o.progress2 = NULL;
+    o.progress = cancel_at_bpp;
+    g_ctx = ctx;
+    rc = esimlpa_download_run(ctx, &o, &r);
+    CHECK(rc == ESIMLPA_ECANCELLED);
+    CHECK(strstr(esimlpa_ctx_last_error(ctx), "download cancelled before getBoundProfilePackage; session cancelled") != NULL);
+    CHECK(smdpp_order_state(t.srv, "TEST-30K-PPK", st, sizeof st) == 0 && !strcmp(st, "available"));
+    CHECK(smdpp_session_count(t.srv) == 0);
+    CHECK(esimlpa_profiles_list(ctx, NULL, &pl) == 0 && pl && pl->count == nprof);
+    esimlpa_profile_list_free(pl);
+    CHECK(esimlpa_notifications_list(ctx, 0, &nl) == 0 && nl && nl->count == 0);
+    esimlpa_notification_list_free(nl);
+    o.progress = NULL;   /* the flag was cleared when the cancelled download returned */
+    rc = esimlpa_download_run(ctx, &o, &r);
+    CHECK(rc == 0 && r.notification_delivered == 1);
 
     esimlpa_ctx_free(ctx);
     inproc_http_free(&w);

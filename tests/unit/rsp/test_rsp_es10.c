@@ -440,8 +440,8 @@ static void test_pir(esimlpa_ctx *ctx, struct fake_card *fc)
 
 #define BPP_SMALL "BF36 ( " BF23 A0 A1 "A3 ( 86 ( 2222222222222222 ) 86 ( 3333333333333333 ) ) )"
 
-static size_t g_done, g_total, g_calls;
-static void progress(void *user, size_t done, size_t total)
+static size_t g_done, g_total, g_calls, g_stop_at;
+static int progress(void *user, size_t done, size_t total)
 {
     (void)user;
     g_calls++;
@@ -449,6 +449,7 @@ static void progress(void *user, size_t done, size_t total)
         t_failures++;   /* never goes backwards */
     g_done = done;
     g_total = total;
+    return g_stop_at && g_calls >= g_stop_at;   /* asks the load to stop */
 }
 
 static void test_load_bpp(esimlpa_ctx *ctx, struct fake_card *fc)
@@ -497,6 +498,28 @@ static void test_load_bpp(esimlpa_ctx *ctx, struct fake_card *fc)
     fake_card_expect(fc, "86 ( 3333333333333333 )", "");
     CHECK_INT(esimlpa__es10_load_bpp(ctx, bpp, len, NULL, NULL, &pir), ESIMLPA_EUNEXPECTED);
     CHECK(strstr(esimlpa_ctx_last_error(ctx), "no ProfileInstallationResult") != NULL);
+    /* the progress callback stops the load between two segments (cancel) */
+    fake_card_expect(fc, "BF36 37 " BF23, "");
+    fake_card_expect(fc, A0, "");
+    g_done = g_total = g_calls = 0;
+    g_stop_at = 3;   /* start, segment 1, segment 2: stop */
+    CHECK_INT(esimlpa__es10_load_bpp(ctx, bpp, len, progress, NULL, &pir), ESIMLPA_ECANCELLED);
+    CHECK(strstr(esimlpa_ctx_last_error(ctx), "cancelled after segment 2 of 7") != NULL);
+    CHECK(pir.raw == NULL);
+    /* ... but not after the last one: the profile is installed */
+    fake_card_expect(fc, "BF36 37 " BF23, "");
+    fake_card_expect(fc, A0, "");
+    fake_card_expect(fc, "A1 0A", "");
+    fake_card_expect(fc, "88 ( 0011223344556677 )", "");
+    fake_card_expect(fc, "A3 14", "");
+    fake_card_expect(fc, "86 ( 2222222222222222 )", "");
+    fake_card_expect(fc, "86 ( 3333333333333333 )", PIR_OK);
+    g_done = g_total = g_calls = 0;
+    g_stop_at = 8;
+    CHECK_INT(esimlpa__es10_load_bpp(ctx, bpp, len, progress, NULL, &pir), 0);
+    CHECK_INT(pir.success, 1);
+    esimlpa__pir_clear(&pir);
+    g_stop_at = 0;
     /* malformed package: nothing sent */
     CHECK_INT(esimlpa__es10_load_bpp(ctx, bpp, len - 1, NULL, NULL, &pir), ESIMLPA_EINVAL);
     CHECK(strstr(esimlpa_ctx_last_error(ctx), "malformed BoundProfilePackage") != NULL);
