@@ -16,6 +16,7 @@ enum {
     EXIT_CARD = 2,      /* card, reader or transport failure */
     EXIT_REFUSED = 3,   /* the eUICC refused the operation (ES10 result code) */
     EXIT_SERVER = 4,    /* the SM-DP+/SM-DS refused (ES9+ Failed/Expired) */
+    EXIT_ROLLED_BACK = 5, /* profile renew: the new profile failed its check, the old one is back */
 };
 
 #define CLI_MAX_RESOLVE 16

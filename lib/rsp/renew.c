@@ -106,13 +106,13 @@ static int run_check(struct renew_run *r, const struct esimlpa_renew_options *o)
     int crc = o->check(o->check_user, &info, reason, sizeof reason);
     long took = elapsed_ms(&t0);
     reason[sizeof reason - 1] = '\0';
-    if (took > info.timeout_ms || (crc == ESIMLPA_ETIMEOUT && !reason[0]))
+    if (crc != 0 && reason[0])
+        snprintf(r->st.reason, sizeof r->st.reason, "%s", reason);
+    else if (took > info.timeout_ms || crc == ESIMLPA_ETIMEOUT)
         snprintf(r->st.reason, sizeof r->st.reason, "check timed out after %ld s",
                  (info.timeout_ms + 999) / 1000);
-    else if (crc != 0 && !reason[0])
-        snprintf(r->st.reason, sizeof r->st.reason, "check failed (%d)", crc);
     else if (crc != 0)
-        snprintf(r->st.reason, sizeof r->st.reason, "%s", reason);
+        snprintf(r->st.reason, sizeof r->st.reason, "check failed (%d)", crc);
     else
         return ESIMLPA_OK;
     renew__one_line(r->st.reason);

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* profile renew --check-cmd: run the user's connectivity check command with
+ * a timeout; a process-group kill takes its children down with it. */
+#include "renew_check.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <esimlpa/error.h>
+
+static long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void child(const char *cmd, const struct esimlpa_renew_check_info *info)
+{
+    setpgid(0, 0);
+    /* Our stdout may be JSON: the command's output goes to stderr. */
+    dup2(STDERR_FILENO, STDOUT_FILENO);
+    setenv("ESIMLPA_NEW_ICCID", info->new_iccid ? info->new_iccid : "", 1);
+    setenv("ESIMLPA_NEW_ISDP_AID", info->new_isdp_aid ? info->new_isdp_aid : "", 1);
+    setenv("ESIMLPA_OLD_ICCID", info->old_iccid ? info->old_iccid : "", 1);
+    signal(SIGPIPE, SIG_DFL);
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+}
+
+int cli_renew_check_cmd(void *user, const struct esimlpa_renew_check_info *info, char *reason,
+                        size_t reason_size)
+{
+    const char *cmd = user;
+    long timeout_s = (info->timeout_ms + 999) / 1000;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(reason, reason_size, "check command could not be started (%s)", strerror(errno));
+        return ESIMLPA_EINTERNAL;
+    }
+    if (pid == 0)
+        child(cmd, info);
+    setpgid(pid, pid);   /* also here: no race with the kill below */
+    long deadline = now_ms() + info->timeout_ms;
+    int status = 0;
+    for (;;) {
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+        if (w < 0 && errno != EINTR) {
+            snprintf(reason, reason_size, "check command lost (%s)", strerror(errno));
+            return ESIMLPA_EINTERNAL;
+        }
+        if (now_ms() >= deadline) {
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            snprintf(reason, reason_size, "check command timed out after %ld s", timeout_s);
+            return ESIMLPA_ETIMEOUT;
+        }
+        struct timespec nap = { 0, 20 * 1000000L };
+        nanosleep(&nap, NULL);
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status))
+        snprintf(reason, reason_size, "check command exited %d", WEXITSTATUS(status));
+    else
+        snprintf(reason, reason_size, "check command killed by signal %d",
+                 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    return 1;
+}
