@@ -148,10 +148,12 @@ int renew__rollback(struct renew_run *r)
         struct esimlpa__saved_error e;
         esimlpa__error_save(ctx, &e);
         char msg[sizeof e.text];
-        snprintf(msg, sizeof msg,
-                 "renew: rollback after '%.150s' failed: %.250s; the journal is kept, "
-                 "run the resume again",
-                 st->reason, e.text);
+        int n = snprintf(msg, sizeof msg, "renew: rollback after '%.120s' failed: %.200s; the old "
+                         "profile %s is kept", st->reason, e.text,
+                         st->have_old ? renew__id_text(&st->old_id, b1) : "-");
+        if (r->journal && n > 0 && (size_t)n < sizeof msg)
+            snprintf(msg + n, sizeof msg - (size_t)n, "; journal %.100s kept for a resume",
+                     r->journal);
         snprintf(e.text, sizeof e.text, "%s", msg);
         esimlpa__error_restore(ctx, &e, NULL);
         return rc;
