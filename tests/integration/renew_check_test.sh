@@ -11,17 +11,23 @@ renew_orders 6
 h_up
 h_server $SM smdp nist
 J=$H_TMP/renew.journal
+export ESIMLPA_TEST_CLI=$CLI ESIMLPA_TEST_TMP=$H_TMP
 
 # 1. The check passes (and sees the new and old ICCIDs and the ISD-P AID):
 #    the old profile is deleted, notifications delivered, journal removed.
+#    The renewal holds the card throughout: another esimlpa run from the
+#    check itself gets the card-in-use error.
 new=$(iccid_of R01)
 run "${TLS[@]}" --json profile renew -a "LPA:1\$$SM\$R01" --delete-old --yes --journal "$J" \
-    --check-cmd 'test -n "$ESIMLPA_NEW_ISDP_AID" && test "$ESIMLPA_NEW_ICCID" = '"$new"' && test "$ESIMLPA_OLD_ICCID" = '"$OLD"' && echo checked' \
+    --check-cmd '"$ESIMLPA_TEST_CLI" --wait 1 profile list 2>"$ESIMLPA_TEST_TMP/busy.err"; echo $? >"$ESIMLPA_TEST_TMP/busy.rc"; test -n "$ESIMLPA_NEW_ISDP_AID" && test "$ESIMLPA_NEW_ICCID" = '"$new"' && test "$ESIMLPA_OLD_ICCID" = '"$OLD"' && echo checked' \
     --check-timeout 30
 expect_rc 0 "renew with a passing check"
 [ "$(jq -r .data.oldDeleted <<<"$OUT")" = true ] || fail "passing check: $OUT"
 [ "$(jq -r .data.newIccid <<<"$OUT")" = "$new" ] || fail "passing check newIccid: $OUT"
 grep -qx checked <<<"$ERR" || fail "the check command's output is not on stderr: $ERR"
+[ "$(cat "$H_TMP/busy.rc")" = 2 ] || fail "esimlpa during the check: exit $(cat "$H_TMP/busy.rc")"
+[ "$(cat "$H_TMP/busy.err")" = "esimlpa: profile list: open: the card is in use by another program (waited 1 s)" ] \
+    || fail "esimlpa during the check: $(cat "$H_TMP/busy.err")"
 [ "$(enabled)" = "$new" ] || fail "after a passing check: enabled $(enabled)"
 [ "$(state_of $OLD)" = absent ] || fail "old profile kept after a passing check"
 [ "$(pending)" = 0 ] || fail "notifications pending after a passing check"
