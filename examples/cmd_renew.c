@@ -130,6 +130,8 @@ static void print_result(struct cli *cli, const struct esimlpa_renew_result *r)
         json_add_str(j, "oldIccid", r->old_iccid[0] ? r->old_iccid : NULL);
         if (r->download.isdp_aid_len)
             json_add_hex(j, "isdpAid", r->download.isdp_aid, r->download.isdp_aid_len);
+        else
+            cJSON_AddNullToObject(j, "isdpAid");   /* resume: the download was in another run */
         cJSON_AddBoolToObject(j, "enabled", r->enabled);
         cJSON_AddBoolToObject(j, "oldDeleted", r->old_deleted);
         if (r->resumed)
