@@ -22,16 +22,42 @@ static long now_ms(void)
     return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static void child(const char *cmd, const struct esimlpa_renew_check_info *info)
+extern char **environ;
+
+/* The child's environment, built before fork (the child only calls
+ * async-signal-safe functions): ours without any ESIMLPA_NEW_ICCID,
+ * ESIMLPA_NEW_ISDP_AID, ESIMLPA_OLD_ICCID, then those three. */
+static char **check_env(const struct esimlpa_renew_check_info *info, char vars[3][128])
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = calloc(n + 4, sizeof *env);
+    if (!env)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "ESIMLPA_NEW_ICCID=", 18) != 0 &&
+            strncmp(environ[i], "ESIMLPA_NEW_ISDP_AID=", 21) != 0 &&
+            strncmp(environ[i], "ESIMLPA_OLD_ICCID=", 18) != 0)
+            env[k++] = environ[i];
+    snprintf(vars[0], 128, "ESIMLPA_NEW_ICCID=%s", info->new_iccid ? info->new_iccid : "");
+    snprintf(vars[1], 128, "ESIMLPA_NEW_ISDP_AID=%s", info->new_isdp_aid ? info->new_isdp_aid : "");
+    snprintf(vars[2], 128, "ESIMLPA_OLD_ICCID=%s", info->old_iccid ? info->old_iccid : "");
+    for (int i = 0; i < 3; i++)
+        env[k++] = vars[i];
+    env[k] = NULL;
+    return env;
+}
+
+static void child(const char *cmd, char **env)
 {
     setpgid(0, 0);
     /* Our stdout may be JSON: the command's output goes to stderr. */
     dup2(STDERR_FILENO, STDOUT_FILENO);
-    setenv("ESIMLPA_NEW_ICCID", info->new_iccid ? info->new_iccid : "", 1);
-    setenv("ESIMLPA_NEW_ISDP_AID", info->new_isdp_aid ? info->new_isdp_aid : "", 1);
-    setenv("ESIMLPA_OLD_ICCID", info->old_iccid ? info->old_iccid : "", 1);
     signal(SIGPIPE, SIG_DFL);
-    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
+    execve("/bin/sh", argv, env);
     _exit(127);
 }
 
@@ -40,14 +66,22 @@ int cli_renew_check_cmd(void *user, const struct esimlpa_renew_check_info *info,
 {
     const char *cmd = user;
     long timeout_s = (info->timeout_ms + 999) / 1000;
+    char vars[3][128];
+    char **env = check_env(info, vars);
+    if (!env) {
+        snprintf(reason, reason_size, "check command could not be started (out of memory)");
+        return ESIMLPA_ENOMEM;
+    }
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
+        free(env);
         snprintf(reason, reason_size, "check command could not be started (%s)", strerror(errno));
         return ESIMLPA_EINTERNAL;
     }
     if (pid == 0)
-        child(cmd, info);
+        child(cmd, env);
+    free(env);
     setpgid(pid, pid);   /* also here: no race with the kill below */
     long deadline = now_ms() + info->timeout_ms;
     int status = 0;
