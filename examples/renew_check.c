@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -53,6 +54,8 @@ static char **check_env(const struct esimlpa_renew_check_info *info, char vars[3
 static void child(const char *cmd, char **env)
 {
     setpgid(0, 0);
+    /* If esimlpa dies (crash, kill -9) the check is pointless: end it too. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* Our stdout may be JSON: the command's output goes to stderr. */
     dup2(STDERR_FILENO, STDOUT_FILENO);
     signal(SIGPIPE, SIG_DFL);

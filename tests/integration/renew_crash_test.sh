@@ -9,7 +9,7 @@
 # the old profile deleted without a proven new one. Prints the table.
 . "$HARNESS"
 . "$(dirname "$0")/renew_lib.sh"
-renew_orders 12
+renew_orders 13
 h_up
 h_server $SM smdp nist
 J=$H_TMP/renew.journal
@@ -63,6 +63,8 @@ crash true 0 download 5 "renew: rolled back: the renewal was $P 'download', the 
 crash true 0 load 5 "renew: rolled back: the renewal was $P 'download', the new profile was not installed; the old profile $OLD is still enabled" absent
 crash true 0 enable 5 "renew: rolled back: the renewal was $P 'enable' before the new profile was proven; the old profile $OLD is still enabled" disabled
 crash true 0 check 5 "renew: rolled back: the renewal was $P 'check' before the new profile was proven; the old profile $OLD is enabled again" disabled
+# killed while the check command runs (the check kills esimlpa itself)
+crash 'kill -9 $PPID; sleep 5' 0 during-check 5 "renew: rolled back: the renewal was $P 'check' before the new profile was proven; the old profile $OLD is enabled again" disabled
 crash true 1 check 5 "renew: rolled back: the renewal was $P 'check' before the new profile was proven; the old profile $OLD is enabled again; the new profile NEW was deleted" absent
 crash true 0 delete-old 0 "" enabled
 crash true 0 notify 0 "" enabled
