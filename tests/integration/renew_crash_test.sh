@@ -9,7 +9,7 @@
 # the old profile deleted without a proven new one. Prints the table.
 . "$HARNESS"
 . "$(dirname "$0")/renew_lib.sh"
-renew_orders 13
+renew_orders 15
 h_up
 h_server $SM smdp nist
 J=$H_TMP/renew.journal
@@ -30,6 +30,12 @@ crash() {
     ESIMLPA_TEST_RENEW_KILL=$at run "${args[@]}"
     expect_rc 137 "renew killed at $at"
     [ -s "$J" ] || fail "no journal after a kill at $at"
+    if [ "${POWER_CYCLE:-0}" = 1 ]; then
+        # power loss: the card goes away and comes back with its saved state
+        h_stop_euicc
+        h_euicc "$H_TMP/state.json"
+        at="$at+power"
+    fi
     run "${TLS[@]}" profile renew --resume --journal "$J"
     expect_rc "$want_rc" "resume after a kill at $at ($check)"
     local line; line=$(tail -1 <<<"$ERR")
@@ -66,7 +72,9 @@ crash true 0 check 5 "renew: rolled back: the renewal was $P 'check' before the 
 # killed while the check command runs (the check kills esimlpa itself)
 crash 'kill -9 $PPID; sleep 5' 0 during-check 5 "renew: rolled back: the renewal was $P 'check' before the new profile was proven; the old profile $OLD is enabled again" disabled
 crash true 1 check 5 "renew: rolled back: the renewal was $P 'check' before the new profile was proven; the old profile $OLD is enabled again; the new profile NEW was deleted" absent
+POWER_CYCLE=1 crash true 0 check 5 "renew: rolled back: the renewal was $P 'check' before the new profile was proven; the old profile $OLD is enabled again" disabled
 crash true 0 delete-old 0 "" enabled
+POWER_CYCLE=1 crash true 0 delete-old 0 "" enabled
 crash true 0 notify 0 "" enabled
 # A check that fails (exit 3): killed at each rollback step.
 crash 'exit 3' 1 rollback 5 "renew: rolled back: check command exited 3; the old profile $OLD is enabled again; the new profile NEW was deleted" absent
