@@ -266,6 +266,7 @@ int main(int argc, char **argv)
     char order[64];
     CHECK(smdpp_order_state(t.srv, "TEST-30K-PPK", order, sizeof order) == 0 &&
           !strcmp(order, "available"));
+    card_free(&c);
 
     /* 6. The rollback itself fails: the new profile has PPR1 (disabling not
      *    allowed), so the old one cannot be enabled again. The new profile
