@@ -30,6 +30,13 @@ crash() {
     ESIMLPA_TEST_RENEW_KILL=$at run "${args[@]}"
     expect_rc 137 "renew killed at $at"
     [ -s "$J" ] || fail "no journal after a kill at $at"
+    [ -e "$J.tmp" ] && fail "journal temporary file left after a kill at $at"
+    local jstep; jstep=$(jq -r .step "$J")
+    case $at in
+    load) [ "$jstep" = download ] ;;
+    during-check) [ "$jstep" = check ] ;;
+    *) [ "$jstep" = "$at" ] ;;
+    esac || fail "journal after a kill at $at says step '$jstep'"
     if [ "${POWER_CYCLE:-0}" = 1 ]; then
         # power loss: the card goes away and comes back with its saved state
         h_stop_euicc

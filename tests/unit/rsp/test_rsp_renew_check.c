@@ -8,7 +8,8 @@
  * back with a one-line reason; a check that returns after its timeout counts
  * as a timeout; an unwritable journal stops the renewal before anything
  * happens; a rollback that the eUICC refuses (PPR1 on the new profile)
- * keeps both profiles and the journal; resume without a journal. */
+ * keeps both profiles and the journal; resume without a journal or with a
+ * malformed one. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,7 +286,8 @@ int main(int argc, char **argv)
     CHECK(access(journal, F_OK) == 0);
     unlink(journal);
 
-    /* 7. Resume without a journal path, or with version-1 options. */
+    /* 7. Resume without a journal path, or with version-1 options (on
+     *    case 6's card). */
     struct esimlpa_download_options d;
     memset(&d, 0, sizeof d);
     d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
@@ -298,6 +300,32 @@ int main(int argc, char **argv)
     CHECK(!strcmp(esimlpa_ctx_last_error(c.ctx), "renew: resume needs the journal path"));
     o.version = 1;
     CHECK(esimlpa_renew_resume(c.ctx, &o, NULL) == ESIMLPA_EINVAL);
+
+    /* 8. Malformed journals: ESIMLPA_EJOURNAL naming the file and the fault. */
+    static const struct { const char *text, *what; } bad[] = {
+        { "{\"format\":\"other/1\"}", "unknown format" },
+        { "{\"format\":\"esimlpa-renew-journal/1\",\"eid\":\"123\"}", "bad eid" },
+        { "{\"format\":\"esimlpa-renew-journal/1\",\"eid\":\"89049032123451234512345678901235\","
+          "\"step\":\"jump\"}", "bad step" },
+        { "{\"format\":\"esimlpa-renew-journal/1\",\"eid\":\"89049032123451234512345678901235\","
+          "\"step\":\"check\",\"old\":\"xyz\",\"before\":[],\"options\":{}}", "bad old profile" },
+        { "{\"format\":\"esimlpa-renew-journal/1\",\"eid\":\"89049032123451234512345678901235\","
+          "\"step\":\"check\",\"options\":{}}", "no profile list" },
+    };
+    o.version = 2;
+    o.journal_path = journal;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        FILE *f = fopen(journal, "w");
+        REQUIRE(f);
+        fputs(bad[i].text, f);
+        fclose(f);
+        CHECK(esimlpa_renew_resume(c.ctx, &o, &r) == ESIMLPA_EJOURNAL);
+        snprintf(want, sizeof want, "renew: journal %s is not a usable renewal journal (%s)",
+                 journal, bad[i].what);
+        CHECK(!strcmp(esimlpa_ctx_last_error(c.ctx), want));
+    }
+    unlink(journal);
+    CHECK(state_of(c.ctx, OLD_ICCID) == 0);   /* case 6's state, untouched */
     card_free(&c);
 
     inproc_http_free(&g_http);
