@@ -9,7 +9,7 @@
 # the old profile deleted without a proven new one. Prints the table.
 . "$HARNESS"
 . "$(dirname "$0")/renew_lib.sh"
-renew_orders 15
+renew_orders 16
 h_up
 h_server $SM smdp nist
 J=$H_TMP/renew.journal
@@ -88,6 +88,21 @@ crash 'exit 3' 1 rollback 5 "renew: rolled back: check command exited 3; the old
 crash 'exit 3' 1 discard 5 "renew: rolled back: check command exited 3; the old profile $OLD is enabled again; the new profile NEW was deleted" absent
 crash 'exit 3' 1 rollback-notify 5 "renew: rolled back: check command exited 3; the old profile $OLD is enabled again; the new profile NEW was deleted" absent
 crash 'exit 3' 0 rollback-notify 5 "renew: rolled back: check command exited 3; the old profile $OLD is enabled again" disabled
+# --resume --json: the documented result object, resumedAt = the journal's step.
+mid=$(printf R%02d $((n + 1)))
+fresh_card
+ESIMLPA_TEST_RENEW_KILL=notify run "${TLS[@]}" profile renew -a "LPA:1\$$SM\$$mid" --delete-old --yes --journal "$J" --check-cmd true
+expect_rc 137 "renew killed at notify (json)"
+run "${TLS[@]}" --json profile renew --resume --journal "$J"
+expect_rc 0 "resume --json"
+[ "$(jq -c '.data | keys_unsorted | sort' <<<"$OUT")" = '["enabled","isdpAid","newIccid","notifications","oldDeleted","oldIccid","resumedAt"]' ] \
+    || fail "resume --json keys: $OUT"
+[ "$(jq -r '.data.resumedAt' <<<"$OUT")" = notify ] || fail "resume --json resumedAt: $OUT"
+[ "$(jq -r '.data.newIccid' <<<"$OUT")" = "$(iccid_of "$mid")" ] || fail "resume --json newIccid: $OUT"
+[ "$(jq -r '.data.isdpAid' <<<"$OUT")" = null ] || fail "resume --json isdpAid: $OUT"
+[ "$(jq -r '.data.oldDeleted' <<<"$OUT")" = true ] || fail "resume --json oldDeleted: $OUT"
+[ "$(pending)" = 0 ] || fail "resume --json: notifications pending"
+
 printf '# %-22s %-16s %-4s %s\n' "check" "killed at" "rc" "end state after --resume"
 sed 's/^/# /' <<<"$TABLE"
 echo "ok: renewal crash points, each resumed to a safe end state"
