@@ -12,8 +12,10 @@
 
 void renew__one_line(char *s)
 {
+    /* Printable ASCII only: no line breaks, terminal controls (C0, DEL,
+     * C1 in UTF-8) or direction overrides reach a terminal or a log. */
     for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7F)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7F)
             *s = '?';
 }
 

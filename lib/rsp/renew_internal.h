@@ -72,7 +72,7 @@ void renew__deliver_all(struct renew_run *r);
 int renew__reopen(esimlpa_ctx *ctx);
 
 /* ---- renew_finish.c ---- */
-/* Replace control characters by '?': reasons end up in one-line messages. */
+/* Replace all but printable ASCII by '?': reasons end up in one-line messages. */
 void renew__one_line(char *s);
 /* The new profile is proven: delete the old one (if asked), deliver the
  * notifications, remove the journal. */
