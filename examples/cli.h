@@ -17,6 +17,7 @@ enum {
     EXIT_REFUSED = 3,   /* the eUICC refused the operation (ES10 result code) */
     EXIT_SERVER = 4,    /* the SM-DP+/SM-DS refused (ES9+ Failed/Expired) */
     EXIT_CANCELLED = 130, /* stopped by SIGINT/SIGTERM/SIGHUP (128 + SIGINT, as shells do) */
+    EXIT_ROLLED_BACK = 5, /* profile renew: the new profile failed its check, the old one is back */
 };
 
 #define CLI_MAX_RESOLVE 16

@@ -157,60 +157,11 @@ int esimlpa_discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
 void esimlpa_event_list_free(struct esimlpa_event_list *list);
 
 
-/* ---------- renewal: download, switch, delete the old one ---------- */
-
-#define ESIMLPA_RENEW_OPTIONS_VERSION 1
-
-/** What esimlpa_renew_run() does and with what. */
-struct esimlpa_renew_options {
-    unsigned version;                 /**< ESIMLPA_RENEW_OPTIONS_VERSION */
-    /** Required: how to download the new profile (activation code, HTTP
-     *  transport, consent, progress...). keep_notification is ignored: all
-     *  notifications are delivered at the end, with the same transport. */
-    const struct esimlpa_download_options *download;
-    /** The profile being replaced; NULL: the profile enabled now (a renewal
-     *  on an eUICC without an enabled profile just downloads and enables). */
-    const struct esimlpa_profile_id *old_profile;
-    int delete_old;                   /**< non-zero: delete the old profile once the new one is enabled */
-    int refresh;                      /**< refreshFlag of EnableProfile (SGP.22 §5.7.16) */
-};
-
-/** What esimlpa_renew_run() did; filled as far as the renewal got. */
-struct esimlpa_renew_result {
-    char new_iccid[ESIMLPA_ICCID_MAX + 1];  /**< the downloaded profile ("" before the download) */
-    char old_iccid[ESIMLPA_ICCID_MAX + 1];  /**< the replaced profile ("" if none was enabled) */
-    struct esimlpa_download_result download; /**< details of the download */
-    int enabled;                      /**< 1: the new profile is the enabled one */
-    int old_deleted;                  /**< 1: the old profile was deleted */
-    int old_reenabled;                /**< 1: enabling failed and the old profile was enabled again */
-    size_t notifications_delivered;   /**< notifications sent and removed from the eUICC */
-    size_t notifications_failed;      /**< notifications that stay pending */
-    int notification_error;           /**< 0, or the error of the first failed delivery */
-    char notification_detail[256];    /**< its detail text ("" if none) */
-};
-
-/**
- * Renew: download a new profile, enable it (the eUICC disables the old one
- * implicitly) and, only once the switch succeeded and if asked, delete the
- * old profile; then deliver every pending notification (install, enable,
- * disable, delete) through the download's HTTP transport.
- *
- * - Download fails: nothing on the eUICC changed; its error is returned.
- * - Enabling fails: the old profile stays (or is made again) the enabled
- *   one, the new one stays installed, notifications are still delivered,
- *   and the error says so ("renew: new profile ... installed but enabling it
- *   failed (...); the old profile ... stays enabled").
- * - Deleting the old profile fails: the new one is enabled (result->enabled),
- *   the error of DeleteProfile is returned and named in the last error.
- * - A notification that cannot be delivered does not fail the renewal: it
- *   stays pending and is counted in result->notifications_failed.
- *
- * @p result may be NULL.
- */
-int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
-                      struct esimlpa_renew_result *result);
-
 #ifdef __cplusplus
 }
 #endif
+
+/* The renewal (download, switch, check, delete) builds on the download. */
+#include <esimlpa/renew.h>
+
 #endif

@@ -1,142 +1,62 @@
 /* SPDX-License-Identifier: MIT */
-/* Renewal: download a new profile, switch to it, optionally delete the old
- * one, then deliver the notifications (SGP.22 §3.1 download, §3.2.1
- * EnableProfile with its implicit disable, §3.2.3 DeleteProfile, §3.5
- * notifications). The old profile is only touched after the switch
- * succeeded; if enabling fails the old profile is left (or made again) the
- * enabled one. */
+/* Renewal: download a new profile, switch to it, prove it with the
+ * connectivity check, only then optionally delete the old one, and deliver
+ * the notifications (SGP.22 §3.1 download, §3.2.1 EnableProfile with its
+ * implicit disable, §3.2.3 DeleteProfile, §3.5 notifications). The journal
+ * is written before every step (renew_journal.c); a failed check rolls back
+ * (renew_finish.c). The card is held for the whole renewal. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "rsp_internal.h"
+#include "renew_internal.h"
 
-/* GetProfilesInfo with only what the renewal needs: ICCID (5A), ISD-P AID
- * (4F) and state (9F70) -- no icons over the wire. */
-static int profiles_snapshot(esimlpa_ctx *ctx, struct esimlpa_profile_list **out)
-{
-    static const unsigned tags[] = { 0x5A, 0x4F, 0x9F70 };
-    struct esimlpa_profile_filter f;
-    memset(&f, 0, sizeof f);
-    f.tags = tags;
-    f.n_tags = sizeof tags / sizeof tags[0];
-    return esimlpa_profiles_list(ctx, &f, out);
-}
+#define DEFAULT_CHECK_TIMEOUT_MS 120000L
 
-static int id_matches(const struct esimlpa_profile_info *p, const struct esimlpa_profile_id *id)
-{
-    if (id->kind == ESIMLPA_ID_ICCID)
-        return p->iccid[0] && strcmp(p->iccid, id->iccid) == 0;
-    return p->aid_len == id->aid_len && memcmp(p->aid, id->aid, id->aid_len) == 0;
-}
-
-static const struct esimlpa_profile_info *find_by_id(const struct esimlpa_profile_list *l,
-                                                     const struct esimlpa_profile_id *id)
-{
-    for (size_t i = 0; i < l->count; i++)
-        if (id_matches(&l->profiles[i], id))
-            return &l->profiles[i];
-    return NULL;
-}
-
-static const struct esimlpa_profile_info *find_enabled(const struct esimlpa_profile_list *l)
-{
-    for (size_t i = 0; i < l->count; i++)
-        if (l->profiles[i].has_state && l->profiles[i].state == ESIMLPA_PROFILE_ENABLED)
-            return &l->profiles[i];
-    return NULL;
-}
-
-/* The identifier to address a listed profile with: its ICCID, or its AID. */
-static void id_of(const struct esimlpa_profile_info *p, struct esimlpa_profile_id *id)
-{
-    memset(id, 0, sizeof *id);
-    if (p->iccid[0]) {
-        id->kind = ESIMLPA_ID_ICCID;
-        snprintf(id->iccid, sizeof id->iccid, "%s", p->iccid);
-    } else {
-        id->kind = ESIMLPA_ID_AID;
-        memcpy(id->aid, p->aid, p->aid_len);
-        id->aid_len = p->aid_len;
-    }
-}
-
-/* A printable name for a profile id: the ICCID, or the AID in hex. */
-static const char *id_text(const struct esimlpa_profile_id *id, char buf[2 * ESIMLPA_AID_MAX + 1])
-{
-    if (id->kind == ESIMLPA_ID_ICCID)
-        return id->iccid;
-    for (size_t i = 0; i < id->aid_len; i++)
-        snprintf(buf + 2 * i, 3, "%02X", id->aid[i]);
-    buf[2 * id->aid_len] = '\0';
-    return buf;
-}
-
-/* Deliver every pending notification; failures are recorded in @res only. */
-static void deliver_all(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
-                        struct esimlpa_renew_result *res)
-{
-    size_t ok = 0, bad = 0;
-    int rc = esimlpa_notifications_process(ctx, http, -1, &ok, &bad);
-    res->notifications_delivered = ok;
-    res->notifications_failed = bad;
-    if (rc != ESIMLPA_OK) {
-        res->notification_error = rc;
-        snprintf(res->notification_detail, sizeof res->notification_detail, "%.255s",
-                 ctx->last_error);
-        esimlpa__log(ctx, ESIMLPA_LOG_WARN,
-                     "renew: %zu notification(s) not delivered, kept pending: %s", bad,
-                     ctx->last_error);
-    } else {
-        esimlpa__log(ctx, ESIMLPA_LOG_INFO, "renew: %zu notification(s) delivered", ok);
-    }
-}
+/* The part of the result that version-1 callers have. */
+#define RESULT_V1_SIZE offsetof(struct esimlpa_renew_result, rolled_back)
 
 /* Enabling the new profile failed with @rc (detail saved in @err). Check
  * what the eUICC did: if the new profile is enabled after all (the answer
  * was lost), the switch happened and 0 is returned. Otherwise make sure the
  * profile enabled before (@prev, may be NULL) is enabled again, and return
  * @rc with the renewal's explanation in the last error. */
-static int enable_failed(esimlpa_ctx *ctx, const struct esimlpa_renew_options *o, int rc,
-                         const struct esimlpa__saved_error *err,
-                         const struct esimlpa_profile_id *new_id,
-                         const struct esimlpa_profile_id *prev,
-                         struct esimlpa_renew_result *res)
+static int enable_failed(struct renew_run *r, int rc, const struct esimlpa__saved_error *err,
+                         const struct esimlpa_profile_id *prev)
 {
-    char b1[2 * ESIMLPA_AID_MAX + 1], b2[2 * ESIMLPA_AID_MAX + 1];
-    const char *new_name = id_text(new_id, b1);
-    const char *prev_name = prev ? id_text(prev, b2) : NULL;
+    esimlpa_ctx *ctx = r->ctx;
+    const struct esimlpa_profile_id *new_id = &r->st.new_id;
+    char b1[RENEW_ID_TEXT], b2[RENEW_ID_TEXT];
+    const char *new_name = renew__id_text(new_id, b1);
+    const char *prev_name = prev ? renew__id_text(prev, b2) : NULL;
     char fate[256];
     struct esimlpa_profile_list *now = NULL;
-    int lrc = profiles_snapshot(ctx, &now);
-    if (lrc != ESIMLPA_OK && ctx->card_gone) {
-        /* The card reset (e.g. a REFRESH): open a new session and look again. */
-        esimlpa_ctx_close(ctx);
-        if (esimlpa_ctx_open(ctx) == ESIMLPA_OK)
-            lrc = profiles_snapshot(ctx, &now);
-    }
+    int lrc = renew__snapshot(ctx, &now);
     if (lrc != ESIMLPA_OK) {
         snprintf(fate, sizeof fate, "the profile state could not be read back (%.180s)",
                  ctx->last_error);
     } else {
-        const struct esimlpa_profile_info *n = find_by_id(now, new_id);
-        if (n && n->has_state && n->state == ESIMLPA_PROFILE_ENABLED) {
+        const struct esimlpa_profile_info *n = renew__find(now, new_id);
+        if (renew__is_enabled(n)) {
             esimlpa__log(ctx, ESIMLPA_LOG_WARN,
                          "renew: EnableProfile reported a failure but profile %s is enabled", new_name);
             esimlpa_profile_list_free(now);
-            res->enabled = 1;
+            r->res->enabled = 1;
             return ESIMLPA_OK;
         }
-        const struct esimlpa_profile_info *p = prev ? find_by_id(now, prev) : NULL;
+        const struct esimlpa_profile_info *p = prev ? renew__find(now, prev) : NULL;
         if (!prev) {
             snprintf(fate, sizeof fate, "no profile was enabled before");
-        } else if (p && p->has_state && p->state == ESIMLPA_PROFILE_ENABLED) {
+        } else if (renew__is_enabled(p)) {
             snprintf(fate, sizeof fate, "the old profile %s stays enabled", prev_name);
         } else {
             esimlpa__log(ctx, ESIMLPA_LOG_WARN, "renew: old profile %s got disabled; enabling it again",
                          prev_name);
-            int erc = esimlpa_profile_enable(ctx, prev, o->refresh);
+            int erc = esimlpa_profile_enable(ctx, prev, r->st.refresh);
             if (erc == ESIMLPA_OK) {
-                res->old_reenabled = 1;
+                r->res->old_reenabled = 1;
                 snprintf(fate, sizeof fate, "the old profile %s was enabled again", prev_name);
             } else {
                 snprintf(fate, sizeof fate, "enabling the old profile %s again failed too (%.150s)",
@@ -146,7 +66,8 @@ static int enable_failed(esimlpa_ctx *ctx, const struct esimlpa_renew_options *o
     }
     esimlpa_profile_list_free(now);
     /* The install notification still goes to the SM-DP+: the profile is installed. */
-    deliver_all(ctx, o->download->http, res);
+    renew__deliver_all(r);
+    renew__journal_remove(r);
     char msg[sizeof ctx->last_error];
     snprintf(msg, sizeof msg, "renew: new profile %s installed but enabling it failed (%.200s); %.200s",
              new_name, err->text, fate);
@@ -156,60 +77,133 @@ static int enable_failed(esimlpa_ctx *ctx, const struct esimlpa_renew_options *o
     return rc;
 }
 
-int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
-                      struct esimlpa_renew_result *result)
+static long elapsed_ms(const struct timespec *t0)
 {
-    struct esimlpa_renew_result local;
-    struct esimlpa_renew_result *res = result ? result : &local;
-    memset(res, 0, sizeof *res);
-    if (!ctx)
-        return ESIMLPA_EINVAL;
-    if (!opts || opts->version < 1)
-        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: options missing or of unknown version");
-    if (!opts->download || !opts->download->http || !opts->download->http->post)
-        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: download options with an HTTP transport are required");
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
+}
 
-    /* 1. Which profile is replaced, and which one is enabled now. */
+/* Run the caller's connectivity check. 0: proven; else the reason is in
+ * r->st.reason. */
+static int run_check(struct renew_run *r, const struct esimlpa_renew_options *o)
+{
+    char aid[2 * ESIMLPA_AID_MAX + 1] = "";
+    const struct esimlpa_download_result *d = &r->res->download;
+    for (size_t i = 0; i < d->isdp_aid_len && i < ESIMLPA_AID_MAX; i++)
+        snprintf(aid + 2 * i, 3, "%02X", d->isdp_aid[i]);
+    struct esimlpa_renew_check_info info = {
+        .new_iccid = r->res->new_iccid,
+        .new_isdp_aid = aid,
+        .old_iccid = r->res->old_iccid,
+        .timeout_ms = r->st.check_timeout_ms,
+    };
+    char reason[sizeof r->st.reason] = "";
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    esimlpa__log(r->ctx, ESIMLPA_LOG_INFO, "renew: checking the new profile (up to %ld s)",
+                 (info.timeout_ms + 999) / 1000);
+    int crc = o->check(o->check_user, &info, reason, sizeof reason);
+    long took = elapsed_ms(&t0);
+    reason[sizeof reason - 1] = '\0';
+    if (crc != 0 && reason[0])
+        snprintf(r->st.reason, sizeof r->st.reason, "%s", reason);
+    else if (took > info.timeout_ms || crc == ESIMLPA_ETIMEOUT)
+        snprintf(r->st.reason, sizeof r->st.reason, "check timed out after %ld s",
+                 (info.timeout_ms + 999) / 1000);
+    else if (crc != 0)
+        snprintf(r->st.reason, sizeof r->st.reason, "check failed (%d)", crc);
+    else
+        return ESIMLPA_OK;
+    renew__one_line(r->st.reason);
+    esimlpa__log(r->ctx, ESIMLPA_LOG_WARN, "renew: the new profile failed its check: %s",
+                 r->st.reason);
+    return -1;
+}
+
+static void set_new_id(struct renew_run *r)
+{
+    struct esimlpa_renew_result *res = r->res;
+    struct esimlpa_profile_id *id = &r->st.new_id;
+    memset(id, 0, sizeof *id);
+    if (res->download.iccid[0]) {
+        id->kind = ESIMLPA_ID_ICCID;
+        snprintf(id->iccid, sizeof id->iccid, "%s", res->download.iccid);
+    } else {
+        id->kind = ESIMLPA_ID_AID;
+        memcpy(id->aid, res->download.isdp_aid, res->download.isdp_aid_len);
+        id->aid_len = res->download.isdp_aid_len;
+    }
+    r->st.have_new = 1;
+}
+
+/* Step 1: which profile is replaced, which one is enabled now, what is
+ * installed (for a resume after a crash mid-download). */
+static int survey(struct renew_run *r, const struct esimlpa_renew_options *opts,
+                  struct esimlpa_profile_id *prev_id, int *have_prev)
+{
+    esimlpa_ctx *ctx = r->ctx;
     struct esimlpa_profile_list *before = NULL;
-    int rc = profiles_snapshot(ctx, &before);
+    int rc = renew__snapshot(ctx, &before);
     if (rc != ESIMLPA_OK)
         return rc;
-    struct esimlpa_profile_id old_id, prev_id;
-    int have_old = 0, have_prev = 0;
-    const struct esimlpa_profile_info *en = find_enabled(before);
+    const struct esimlpa_profile_info *en = renew__find_enabled(before);
     if (en) {
-        id_of(en, &prev_id);
-        have_prev = 1;
+        renew__id_of(en, prev_id);
+        *have_prev = 1;
     }
     if (opts->old_profile) {
-        const struct esimlpa_profile_info *p = find_by_id(before, opts->old_profile);
+        const struct esimlpa_profile_info *p = renew__find(before, opts->old_profile);
         if (!p) {
-            char b[2 * ESIMLPA_AID_MAX + 1];
+            char b[RENEW_ID_TEXT];
             esimlpa_profile_list_free(before);
             return esimlpa__fail(ctx, ESIMLPA_EICCID_OR_AID_NOT_FOUND,
                                  "renew: old profile %s is not on the eUICC",
-                                 id_text(opts->old_profile, b));
+                                 renew__id_text(opts->old_profile, b));
         }
-        id_of(p, &old_id);
-        have_old = 1;
-        snprintf(res->old_iccid, sizeof res->old_iccid, "%s", p->iccid);
+        renew__id_of(p, &r->st.old_id);
+        r->st.have_old = 1;
+        snprintf(r->res->old_iccid, sizeof r->res->old_iccid, "%s", p->iccid);
     } else if (en) {
-        old_id = prev_id;
-        have_old = 1;
-        snprintf(res->old_iccid, sizeof res->old_iccid, "%s", en->iccid);
+        r->st.old_id = *prev_id;
+        r->st.have_old = 1;
+        snprintf(r->res->old_iccid, sizeof r->res->old_iccid, "%s", en->iccid);
+    }
+    for (size_t i = 0; i < before->count && r->st.n_before < RENEW_MAX_BEFORE; i++) {
+        struct esimlpa_profile_id id;
+        renew__id_of(&before->profiles[i], &id);
+        renew__id_text(&id, r->st.before[r->st.n_before++]);
     }
     esimlpa_profile_list_free(before);
+    return ESIMLPA_OK;
+}
+
+/* Steps 2..: download, switch, check, then finish or roll back. */
+static int renew_flow(struct renew_run *r, const struct esimlpa_renew_options *opts)
+{
+    esimlpa_ctx *ctx = r->ctx;
+    struct esimlpa_renew_result *res = r->res;
+    struct esimlpa_profile_id prev_id;
+    int have_prev = 0;
+    int rc = survey(r, opts, &prev_id, &have_prev);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    if (r->journal && (rc = esimlpa_eid_get(ctx, r->st.eid)) != ESIMLPA_OK)
+        return rc;
     esimlpa__log(ctx, ESIMLPA_LOG_INFO, "renew: replacing %s",
-                 have_old ? (res->old_iccid[0] ? res->old_iccid : "the enabled profile")
-                          : "nothing (no profile enabled)");
+                 r->st.have_old ? (res->old_iccid[0] ? res->old_iccid : "the enabled profile")
+                                : "nothing (no profile enabled)");
 
     /* 2. Download; its notification is kept and delivered with the others. */
+    if ((rc = renew__enter(r, ESIMLPA_RENEW_DOWNLOAD)) != ESIMLPA_OK)
+        return rc;
     struct esimlpa_download_options d = *opts->download;
     d.keep_notification = 1;
     rc = esimlpa_download_run(ctx, &d, &res->download);
     if (rc != ESIMLPA_OK) {
         struct esimlpa__saved_error e;
         esimlpa__error_save(ctx, &e);
+        renew__journal_remove(r);
         char msg[sizeof e.text];
         snprintf(msg, sizeof msg, "renew: download failed, nothing changed: %.440s", e.text);
         snprintf(e.text, sizeof e.text, "%s", msg);
@@ -217,64 +211,90 @@ int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts
         return rc;
     }
     snprintf(res->new_iccid, sizeof res->new_iccid, "%s", res->download.iccid);
-    struct esimlpa_profile_id new_id;
-    memset(&new_id, 0, sizeof new_id);
-    if (res->download.iccid[0]) {
-        new_id.kind = ESIMLPA_ID_ICCID;
-        snprintf(new_id.iccid, sizeof new_id.iccid, "%s", res->download.iccid);
-    } else {
-        new_id.kind = ESIMLPA_ID_AID;
-        memcpy(new_id.aid, res->download.isdp_aid, res->download.isdp_aid_len);
-        new_id.aid_len = res->download.isdp_aid_len;
-    }
+    set_new_id(r);
 
     /* 3. Switch: EnableProfile disables the old one implicitly (§3.2.1). */
-    rc = esimlpa_profile_enable(ctx, &new_id, opts->refresh);
+    if ((rc = renew__enter(r, ESIMLPA_RENEW_ENABLE)) != ESIMLPA_OK)
+        return rc;
+    rc = esimlpa_profile_enable(ctx, &r->st.new_id, r->st.refresh);
     if (rc != ESIMLPA_OK) {
         struct esimlpa__saved_error e;
         esimlpa__error_save(ctx, &e);
-        rc = enable_failed(ctx, opts, rc, &e, &new_id, have_prev ? &prev_id : NULL, res);
+        rc = enable_failed(r, rc, &e, have_prev ? &prev_id : NULL);
         if (rc != ESIMLPA_OK)
             return rc;
     }
     res->enabled = 1;
-    if (opts->refresh) {
-        /* With refreshFlag the eUICC resets the UICC session (REFRESH):
-         * the logical channel is gone, so start a new one. */
-        esimlpa__log(ctx, ESIMLPA_LOG_INFO, "renew: new session after the refresh");
-        esimlpa_ctx_close(ctx);
-        rc = esimlpa_ctx_open(ctx);
-        if (rc != ESIMLPA_OK)
-            return rc;
-    }
+    /* With refreshFlag the eUICC resets the UICC session (REFRESH): the
+     * logical channel is gone, so start a new one. */
+    if (r->st.refresh && (rc = renew__reopen(ctx)) != ESIMLPA_OK)
+        return rc;
     esimlpa__log(ctx, ESIMLPA_LOG_INFO, "renew: profile %s enabled", res->new_iccid);
 
-    /* 4. Only now, and only if asked: delete the old (now disabled) profile. */
-    int drc = ESIMLPA_OK;
-    struct esimlpa__saved_error derr;
-    if (opts->delete_old && have_old) {
-        drc = esimlpa_profile_delete(ctx, &old_id);
-        if (drc == ESIMLPA_OK) {
-            res->old_deleted = 1;
-            esimlpa__log(ctx, ESIMLPA_LOG_INFO, "renew: old profile %s deleted", res->old_iccid);
-        } else {
-            esimlpa__error_save(ctx, &derr);
-        }
+    /* 4. Prove the new profile; a failure rolls back. */
+    if (opts->version >= 2 && opts->check) {
+        if ((rc = renew__enter(r, ESIMLPA_RENEW_CHECK)) != ESIMLPA_OK)
+            return rc;
+        if (run_check(r, opts) != ESIMLPA_OK)
+            return renew__rollback(r);
     }
+    /* 5. Only now, and only if asked: delete the old (now disabled) profile;
+     *    then the notifications: install, enable, disable, delete. */
+    return renew__finish(r);
+}
 
-    /* 5. Notifications: install, enable, disable, delete -- one transport. */
-    deliver_all(ctx, opts->download->http, res);
-
-    if (drc != ESIMLPA_OK) {
-        char b1[2 * ESIMLPA_AID_MAX + 1], b2[2 * ESIMLPA_AID_MAX + 1];
-        char msg[sizeof derr.text];
-        snprintf(msg, sizeof msg,
-                 "renew: new profile %s enabled, but deleting the old profile %s failed (%.300s)",
-                 id_text(&new_id, b1), id_text(&old_id, b2), derr.text);
-        snprintf(derr.text, sizeof derr.text, "%s", msg);
-        esimlpa__error_restore(ctx, &derr, NULL);
-        return drc;
+/* Common set-up of run and resume: argument checks, the result, the run. */
+int renew__begin(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                       struct esimlpa_renew_result *result, struct esimlpa_renew_result *local,
+                       struct renew_run *r)
+{
+    memset(r, 0, sizeof *r);
+    r->res = result ? result : local;
+    memset(r->res, 0, (opts && opts->version >= 2) || !result ? sizeof *r->res : RESULT_V1_SIZE);
+    if (!opts || opts->version < 1 || opts->version > ESIMLPA_RENEW_OPTIONS_VERSION)
+        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: options missing or of unknown version");
+    if (!opts->download || !opts->download->http || !opts->download->http->post)
+        return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: download options with an HTTP transport are required");
+    r->ctx = ctx;
+    r->http = opts->download->http;
+    r->v2 = opts->version >= 2 || !result;
+    if (opts->version >= 2) {
+        r->journal = opts->journal_path;
+        r->step_fn = opts->step;
+        r->step_user = opts->step_user;
     }
-    esimlpa__clear_error(ctx);
     return ESIMLPA_OK;
+}
+
+int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                      struct esimlpa_renew_result *result)
+{
+    struct esimlpa_renew_result local;
+    struct renew_run r;
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    int rc = renew__begin(ctx, opts, result, &local, &r);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    r.st.delete_old = opts->delete_old != 0;
+    r.st.refresh = opts->refresh != 0;
+    if (opts->version >= 2) {
+        r.st.discard_failed = opts->discard_failed != 0;
+        r.st.check_requested = opts->check != NULL;
+        r.st.check_timeout_ms = opts->check_timeout_ms > 0 ? opts->check_timeout_ms
+                                                           : DEFAULT_CHECK_TIMEOUT_MS;
+        if (opts->journal_path && !opts->journal_path[0])
+            return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: empty journal path");
+        if (opts->journal_path && access(opts->journal_path, F_OK) == 0)
+            return esimlpa__fail(ctx, ESIMLPA_EJOURNAL,
+                                 "renew: journal %s exists: an interrupted renewal, finish it "
+                                 "with resume first", opts->journal_path);
+    }
+    /* One owner for the whole renewal: no other program's APDUs between
+     * the steps (the download, enable, check, delete each nest inside). */
+    if ((rc = esimlpa__card_lock(ctx, "renew")) != ESIMLPA_OK)
+        return rc;
+    rc = renew_flow(&r, opts);
+    esimlpa__card_unlock(ctx);
+    return rc;
 }
