@@ -18,7 +18,7 @@ rm -rf "$build"
 # The library and test doubles get $CFLAGS through meson; the harness
 # executables link the fuzzing engine.
 CC="$CC" CFLAGS="$CFLAGS" LDFLAGS="${LDFLAGS:-} $CFLAGS -Wl,-z,undefs" \
-    meson setup "$build" "$root" -Dfuzzing=false -Ddefault_library=static \
+    meson setup "$build" "$root" -Dfuzzing=false -Dasn1_asserts=true -Ddefault_library=static \
     -Dbuildtype=plain -Dwerror=false -Db_lundef=false
 ninja -C "$build" lib/libesimlpa_internal.a lib/libesimlpa_asn1.a \
     tests/sim/libsofteuicc.a tests/smdpp/libsmdpp_core.a tests/smdpp/libhttpd.a \

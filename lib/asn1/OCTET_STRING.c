@@ -430,7 +430,9 @@ OCTET_STRING_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 	    {
 		ber_tlv_len_t len;
 
-		assert(sel->left >= 0);
+		/* libesimlpa patch: was assert(); a negative length must
+		 * never reach APPEND() (size_t) */
+		if(sel->left < 0) RETURN(RC_FAIL);
 
 		len = ((ber_tlv_len_t)size < sel->left)
 				? (ber_tlv_len_t)size : sel->left;
@@ -464,7 +466,8 @@ OCTET_STRING_decode_ber(asn_codec_ctx_t *opt_codec_ctx,
 		/*
 		 * Primitive form, no stack required.
 		 */
-		assert(ctx->left >= 0);
+		/* libesimlpa patch: was assert(); see phase 2 */
+		if(ctx->left < 0) RETURN(RC_FAIL);
 
 		if(size < (size_t)ctx->left) {
 			if(!size) RETURN(RC_WMORE);
@@ -560,7 +563,9 @@ OCTET_STRING_encode_der(asn_TYPE_descriptor_t *td, void *sptr,
 		}
 	} else {
 		/* Disallow: [<tag>] IMPLICIT ANY */
-		assert(type_variant != ASN_OSUBV_ANY || tag_mode != -1);
+		/* libesimlpa patch: was assert(); it would encode the
+		 * value without its tag */
+		if(tag_mode == -1) ASN__ENCODE_FAILED;
 		er.encoded = 0;
 	}
 

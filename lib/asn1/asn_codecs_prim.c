@@ -106,8 +106,10 @@ der_encode_primitive(asn_TYPE_descriptor_t *td, void *sptr,
 			erval.structure_ptr = sptr;
 			return erval;
 		}
-	} else {
-		assert(st->buf || st->size == 0);
+	} else if(!st->buf && st->size) {
+		/* libesimlpa patch: was assert(); without it the length
+		 * would be counted but no contents written */
+		ASN__ENCODE_FAILED;
 	}
 
 	erval.encoded += st->size;

@@ -133,8 +133,11 @@ ber_check_tags(asn_codec_ctx_t *opt_codec_ctx,
 		ASN_DEBUG("Advancing %ld in ANY case",
 			(long)(tag_len + len_len));
 		ADVANCE(tag_len + len_len);
-	} else {
-		assert(tagno < td->tags_count);	/* At least one loop */
+	} else if(tagno >= td->tags_count) {
+		/* libesimlpa patch: was assert(). An IMPLICIT tag on an
+		 * untagged type (CHOICE, ANY) or a bad saved step would read
+		 * past td->tags: fail instead. */
+		RETURN(RC_FAIL);
 	}
 	for((void)tagno; tagno < td->tags_count; tagno++, step++) {
 
@@ -165,8 +168,8 @@ ber_check_tags(asn_codec_ctx_t *opt_codec_ctx,
 			 * is supposed to look like.
 			 */
 		} else {
-		    assert(tagno >= 0);	/* Guaranteed by the code above */
-		    if(tlv_tag != td->tags[tagno]) {
+		    /* libesimlpa patch: was assert(tagno >= 0) */
+		    if(tagno < 0 || tlv_tag != td->tags[tagno]) {
 			/*
 			 * Unexpected tag. Too bad.
 			 */

@@ -63,9 +63,14 @@ der_encode_to_buffer(asn_TYPE_descriptor_t *type_descriptor, void *struct_ptr,
 	ec = type_descriptor->der_encoder(type_descriptor,
 		struct_ptr,	/* Pointer to the destination structure */
 		0, 0, encode_to_buffer_cb, &arg);
-	if(ec.encoded != -1) {
-		assert(ec.encoded == (ssize_t)(buffer_size - arg.left));
-		/* Return the encoded contents size */
+	if(ec.encoded != -1
+	&& ec.encoded != (ssize_t)(buffer_size - arg.left)) {
+		/* libesimlpa patch: was assert(); an encoder that reports
+		 * another length than it wrote is a failure, not a result
+		 * with uninitialised bytes in it */
+		ec.encoded = -1;
+		ec.failed_type = type_descriptor;
+		ec.structure_ptr = struct_ptr;
 	}
 	return ec;
 }
