@@ -147,4 +147,10 @@ void version_string(const struct esimlpa_version3 *v, char out[16]);
 void json_add_str(cJSON *o, const char *key, const char *value);
 void json_add_hex(cJSON *o, const char *key, const uint8_t *p, size_t n);
 
+/* $XDG_STATE_HOME/esimlpa (else ~/.local/state/esimlpa), created; NULL if unusable. */
+const char *cli_state_dir(char *buf, size_t cap);
+/* The download options' recovered callback: one line per recovery action. */
+void cli_recovered(void *user, enum esimlpa_recovery_kind kind, size_t count,
+                   const char *address, const char *detail);
+
 #endif

@@ -217,6 +217,12 @@ static int profile_renew(struct cli *cli, int argc, char **argv)
     d.consent_user = &ui;
     d.progress = renew_progress;
     d.progress_user = cli;
+    /* The session file and recovery lines of a plain download: a renewal
+     * killed mid-download is released by --resume (or the next download). */
+    char sdir[512];
+    d.state_dir = cli_state_dir(sdir, sizeof sdir);
+    d.recovered = cli_recovered;
+    d.recovered_user = cli;
     struct esimlpa_renew_options o;
     memset(&o, 0, sizeof o);
     o.version = ESIMLPA_RENEW_OPTIONS_VERSION;

@@ -146,7 +146,7 @@ void cli_download_progress(void *user, enum esimlpa_download_step step, size_t d
 /* Where the session file of a running download is kept (XDG base directory
  * spec): $XDG_STATE_HOME/esimlpa, else ~/.local/state/esimlpa; created.
  * NULL when neither is usable. */
-static const char *state_dir(char *buf, size_t cap)
+const char *cli_state_dir(char *buf, size_t cap)
 {
     const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
     int n;
@@ -170,8 +170,8 @@ static const char *state_dir(char *buf, size_t cap)
 }
 
 /* One line per thing the recovery before a download did (issue 10 item 3). */
-static void recovered(void *user, enum esimlpa_recovery_kind kind, size_t count,
-                      const char *address, const char *detail)
+void cli_recovered(void *user, enum esimlpa_recovery_kind kind, size_t count,
+                   const char *address, const char *detail)
 {
     struct cli *cli = user;
     if (kind == ESIMLPA_RECOVERED_NOTIFICATIONS)
@@ -219,8 +219,8 @@ static int profile_download(struct cli *cli, int argc, char **argv)
     o.progress_user = cli;
     o.no_recover = no_recover;
     char sdir[512];
-    o.state_dir = state_dir(sdir, sizeof sdir);
-    o.recovered = recovered;
+    o.state_dir = cli_state_dir(sdir, sizeof sdir);
+    o.recovered = cli_recovered;
     o.recovered_user = cli;
     struct esimlpa_download_result r;
     cli_signals_begin(cli);

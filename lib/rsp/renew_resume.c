@@ -118,6 +118,19 @@ int esimlpa_renew_resume(esimlpa_ctx *ctx, const struct esimlpa_renew_options *o
         return rc;
     if ((rc = esimlpa__card_lock(ctx, "renew")) != ESIMLPA_OK)
         return rc;
+    /* A download killed mid-session (its session file is in the download
+     * options' state_dir) left the order pending on the SM-DP+ and maybe a
+     * session on the eUICC: cancel both first (postponed), as the next
+     * download would (issue 10 item 3). */
+    const struct esimlpa_download_options *d = opts->download;
+    char sf[600], txid[80], addr[300];
+    if (d && d->version >= 2 && r.http &&
+        esimlpa__session_file_init(ctx, d->state_dir, sf, sizeof sf) &&
+        esimlpa__recover_session(ctx, r.http, sf, txid, sizeof txid, addr, sizeof addr)) {
+        esimlpa__log(ctx, ESIMLPA_LOG_INFO, "renew: cancelled the interrupted download session");
+        if (d->recovered)
+            d->recovered(d->recovered_user, ESIMLPA_RECOVERED_SESSION, 1, addr, txid);
+    }
     rc = resume_flow(&r, r.journal);
     esimlpa__card_unlock(ctx);
     return rc;

@@ -65,6 +65,15 @@ crash() {
     [ "$(pending)" = 0 ] || fail "kill at $at: $(pending) notification(s) pending after resume"
     [ -e "$J" ] && fail "kill at $at: journal left after resume"
     local order; order=$(h_order $SM "$mid" state)
+    # A download killed mid-session: --resume cancels the session it left on
+    # both sides (session file), so the order is free again (issue 10 item 3).
+    case $at in
+    download|load) [ "$order" = available ] || fail "kill at $at: order $order after resume, not released" ;;
+    esac
+    if [ "$at" = load ]; then
+        grep -q "^esimlpa: profile renew: recovered: cancelled the session [0-9A-F]* that an interrupted download left with $SM$" <<<"$ERR" ||
+            fail "kill at load: resume did not say it released the session: $ERR"
+    fi
     TABLE="$TABLE$(printf '%-22s %-16s %-4s old=%-8s new=%-8s order=%s' \
         "$check${discard:+$([ "$discard" = 1 ] && echo ' +discard')}" "$at" "$RC" "$old_state" "$new_state" "$order")
 "
