@@ -26,6 +26,8 @@ struct cli {
     const char *reader;     /* --reader NAME|INDEX */
     const char *modem;      /* --modem DEVICE[:SPEED]: AT modem instead of PC/SC */
     const char *fail_extra; /* appended to the next cli_fail line (the modem's words) */
+    char cc_buf[129];       /* the confirmation code from a file, stdin or the prompt */
+    int cc_prompt;          /* no code given: ask on the terminal when the SM-DP+ wants one */
     int json;               /* --json */
     int trace;              /* --trace */
     unsigned mss;           /* --mss N, 0 = library default */
@@ -96,6 +98,7 @@ int cli_ask_yn(struct cli *cli, const char *question);
 /* Where a profile comes from: -a, --smdp, --matching-id, --confirmation-code, --imei. */
 struct cli_download_args {
     const char *activation_code, *smdp, *matching_id, *confirmation_code, *imei;
+    const char *confirmation_code_file;
 };
 /* The slot for option @opt's value, or NULL when @opt is not a download option. */
 const char **cli_download_arg(struct cli_download_args *a, const char *opt);
@@ -152,5 +155,11 @@ const char *cli_state_dir(char *buf, size_t cap);
 /* The download options' recovered callback: one line per recovery action. */
 void cli_recovered(void *user, enum esimlpa_recovery_kind kind, size_t count,
                    const char *address, const char *detail);
+
+/* Confirmation code: from --confirmation-code-file, "-" (stdin) or argv (warned
+ * about); none: asked on the terminal by cli_confirmation_code_ask when needed. */
+int cli_confirmation_code_setup(struct cli *cli, struct cli_download_args *a);
+void cli_confirmation_code_ask(struct cli *cli, int cc_required);
+void cli_wipe_confirmation_code(struct cli *cli);
 
 #endif

@@ -23,7 +23,6 @@ static int renew_consent(void *user, const struct esimlpa_profile_info *md, int 
 {
     struct renew_ui *ui = user;
     struct cli *cli = ui->cli;
-    (void)cc_required;
     if (!cli->json || !cli->yes) {
         fprintf(stderr, "New profile offered by the SM-DP+:\n");
         kv_print(stderr, "  Name", "%s", md->profile_name ? md->profile_name : "-");
@@ -33,8 +32,11 @@ static int renew_consent(void *user, const struct esimlpa_profile_info *md, int 
         kv_print(stderr, "  Replaces", "%s%s", ui->old ? ui->old : "the enabled profile",
                  ui->delete_old ? " (deleted after the switch)" : " (kept, disabled)");
     }
-    return cli_ask_yn(cli, ui->delete_old ? "Install it, switch to it and delete the old profile?"
+    int yes = cli_ask_yn(cli, ui->delete_old ? "Install it, switch to it and delete the old profile?"
                                           : "Install it and switch to it?");
+    if (yes)
+        cli_confirmation_code_ask(cli, cc_required);
+    return yes;
 }
 
 /* Test hook for the crash tests: ESIMLPA_TEST_RENEW_KILL=STEP kills this
@@ -115,11 +117,12 @@ static int parse_args(struct cli *cli, int argc, char **argv, struct renew_args 
         if (!a->journal)
             return cli_usage(cli, "--resume needs --journal FILE");
         if (a->da.activation_code || a->da.smdp || a->da.matching_id || a->da.confirmation_code ||
-            a->da.imei || a->old || a->check_cmd || a->delete_old || a->refresh || a->discard_failed)
+            a->da.confirmation_code_file || a->da.imei || a->old || a->check_cmd || a->delete_old || a->refresh || a->discard_failed)
             return cli_usage(cli, "--resume takes only --journal FILE: the rest is in the journal");
         return EXIT_OK;
     }
-    return cli_download_args_check(cli, &a->da);
+    int st = cli_download_args_check(cli, &a->da);
+    return st != EXIT_OK ? st : cli_confirmation_code_setup(cli, &a->da);
 }
 
 static void print_result(struct cli *cli, const struct esimlpa_renew_result *r)
@@ -251,7 +254,7 @@ static int profile_renew(struct cli *cli, int argc, char **argv)
 
 const struct cli_command cli_renew_commands[] = {
     { "profile", "renew",
-      "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code CC] [--imei IMEI] "
+      "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code-file F|--confirmation-code -|CC] [--imei IMEI] "
       "[--delete-old] [--old ICCID|AID] [--refresh] [--check-cmd CMD [--check-timeout S]] "
       "[--discard-failed] [--journal FILE]  |  --resume --journal FILE",
       "Replace the enabled profile: download a new one, enable it, prove it works, then "

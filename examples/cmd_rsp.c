@@ -58,6 +58,8 @@ const char **cli_download_arg(struct cli_download_args *a, const char *opt)
         return &a->matching_id;
     if (strcmp(opt, "--confirmation-code") == 0)
         return &a->confirmation_code;
+    if (strcmp(opt, "--confirmation-code-file") == 0)
+        return &a->confirmation_code_file;
     if (strcmp(opt, "--imei") == 0)
         return &a->imei;
     return NULL;
@@ -96,7 +98,6 @@ static const char *class_name(enum esimlpa_profile_class c)
 static int consent(void *user, const struct esimlpa_profile_info *md, int cc_required)
 {
     struct cli *cli = user;
-    (void)cc_required;
     if (!cli->json || !cli->yes) {
         fprintf(stderr, "Profile offered by the SM-DP+:\n");
         kv_print(stderr, "  Name", "%s", md->profile_name ? md->profile_name : "-");
@@ -105,7 +106,10 @@ static int consent(void *user, const struct esimlpa_profile_info *md, int cc_req
         kv_print(stderr, "  ICCID", "%s", md->iccid[0] ? md->iccid : "-");
         kv_print(stderr, "  Class", "%s", class_name(md->profile_class));
     }
-    return cli_ask_yn(cli, "Install this profile?");
+    if (!cli_ask_yn(cli, "Install this profile?"))
+        return 0;
+    cli_confirmation_code_ask(cli, cc_required);
+    return 1;
 }
 
 int cli_ask_yn(struct cli *cli, const char *question)
@@ -200,6 +204,8 @@ static int profile_download(struct cli *cli, int argc, char **argv)
         *dst = argv[++i];
     }
     int ust = cli_download_args_check(cli, &da);
+    if (ust == EXIT_OK)
+        ust = cli_confirmation_code_setup(cli, &da);
     if (ust != EXIT_OK)
         return ust;
     struct esimlpa_http_transport *http = NULL;
@@ -361,13 +367,18 @@ static int notification_process(struct cli *cli, int argc, char **argv)
 
 const struct cli_command cli_rsp_commands[] = {
     { "profile", "download",
-      "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code CC] [--imei IMEI]\n"
-      "                                [--no-recover]",
+      "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code-file F|\n"
+      "                                --confirmation-code -|CC] [--imei IMEI] [--no-recover]",
       "Download and install a profile from an SM-DP+.",
       "Without -a and --smdp the eUICC's default SM-DP+ address is used.\n"
       "The profile's name, provider, ICCID and class are shown and the install\n"
       "must be confirmed on the terminal (or with --yes). The install notification\n"
       "is sent to the SM-DP+ afterwards; if that fails it stays pending.\n"
+      "\n"
+      "A confirmation code the SM-DP+ asks for is read from --confirmation-code-file F\n"
+      "(first line), from standard input with --confirmation-code -, or else asked\n"
+      "for on the terminal without echo. On the command line it is visible to other\n"
+      "users (ps, /proc) and a warning says so.\n"
       "\n"
       "Before downloading, the pending notifications for the same SM-DP+ are\n"
       "delivered (an error result is what releases an order stuck by an earlier\n"

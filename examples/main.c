@@ -146,6 +146,7 @@ int cli_open(struct cli *cli)
 
 void cli_close(struct cli *cli)
 {
+    cli_wipe_confirmation_code(cli);
     esimlpa_ctx_free(cli->ctx);   /* closes the channel if open */
     cli->ctx = NULL;
     if (cli->modem)

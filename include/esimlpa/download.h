@@ -84,7 +84,10 @@ struct esimlpa_download_options {
     const char *activation_code;      /**< "LPA:1$host$matchingId..." ... */
     const char *smdp_address;         /**< ... or the address and matching ID directly; */
     const char *matching_id;          /**<     NULL address: the eUICC's default SM-DP+ address */
-    const char *confirmation_code;    /**< needed when ccRequiredFlag is set; never logged */
+    /** Needed when ccRequiredFlag is set; never logged. Read only after the
+     *  consent callback returned, so the callback may fill the buffer this
+     *  points to (e.g. ask the user once it knows a code is required). */
+    const char *confirmation_code;
     const char *imei;                 /**< optional 15/16 digits; its first 8 give the TAC */
     struct esimlpa_http_transport *http; /**< required */
     esimlpa_consent_fn consent;       /**< NULL: accept */

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "util/util_internal.h"
 
 #define CMD_MAX (5 + 255 + 1)       /* short APDU: header, Lc, data, Le */
@@ -186,23 +188,22 @@ static int set_le(uint8_t *cmd, size_t *len, uint8_t le)
  * bytes), 6Cxx by a resend with Le = xx (SGP.22 notes §3.3). *sw_out gets the
  * final status word; mapping it to an error is left to the caller.
  */
-int esimlpa__exchange(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t cmd_len,
-                      struct rbuf *acc, uint16_t *sw_out)
+static int exchange_in(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t cmd_len,
+                       struct rbuf *acc, uint16_t *sw_out, uint8_t cur[CMD_MAX],
+                       uint8_t resp[ESIMLPA_APDU_MAX_RESPONSE])
 {
-    uint8_t cur[CMD_MAX];
-    uint8_t resp[ESIMLPA_APDU_MAX_RESPONSE];
     char step_gr[160];
     const char *cur_step = step;
     size_t cur_len = cmd_len;
     unsigned resends = 0, get_responses = 0;
 
-    if (cmd_len < 4 || cmd_len > sizeof cur)
+    if (cmd_len < 4 || cmd_len > CMD_MAX)
         return esimlpa__fail(ctx, ESIMLPA_EINTERNAL, "%s: bad command length %zu", step, cmd_len);
     memcpy(cur, cmd, cmd_len);
     snprintf(step_gr, sizeof step_gr, "%s, GET RESPONSE", step);
 
     for (;;) {
-        size_t rlen = sizeof resp;
+        size_t rlen = ESIMLPA_APDU_MAX_RESPONSE;
         int rc = esimlpa__xmit(ctx, cur_step, cur, cur_len, resp, &rlen);
         if (rc != ESIMLPA_OK)
             return rc;
@@ -237,6 +238,19 @@ int esimlpa__exchange(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, si
         *sw_out = (uint16_t)(sw1 << 8 | sw2);
         return ESIMLPA_OK;
     }
+}
+
+int esimlpa__exchange(esimlpa_ctx *ctx, const char *step, const uint8_t *cmd, size_t cmd_len,
+                      struct rbuf *acc, uint16_t *sw_out)
+{
+    uint8_t cur[CMD_MAX];
+    uint8_t resp[ESIMLPA_APDU_MAX_RESPONSE];
+    int rc = exchange_in(ctx, step, cmd, cmd_len, acc, sw_out, cur, resp);
+    if (ctx->trace_redact) {   /* the command or its answer carried a secret (hashCc) */
+        OPENSSL_cleanse(cur, sizeof cur);
+        OPENSSL_cleanse(resp, sizeof resp);
+    }
+    return rc;
 }
 
 /* How one STORE DATA sequence failed, for the retries of es10_transceive. */
@@ -278,6 +292,8 @@ static int store_data(esimlpa_ctx *ctx, const char *what, const uint8_t *req, si
         uint16_t sw = 0;
         unsigned long before = ctx->stats.apdus;
         int rc = esimlpa__exchange(ctx, step, cmd, 5 + n, acc, &sw);
+        if (ctx->trace_redact)
+            OPENSSL_cleanse(cmd, sizeof cmd);   /* it carried a secret (hashCc) */
         if (rc != ESIMLPA_OK) {
             if (i == 0 && ctx->stats.apdus == before + 1 &&
                 ctx->needs_reopen == ESIMLPA__REOPEN_RESET)

@@ -7,6 +7,8 @@
  */
 #include "pcsc_worker.h"
 
+#include <openssl/crypto.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -129,6 +131,9 @@ int esimlpa__pcsc_worker_transmit(struct pcsc_worker *w, SCARDHANDLE card,
     memcpy(resp, w->resp, n);
     *resp_len = n;
     *rv = w->rv;
+    /* A PrepareDownload block carries hashCc: keep no copy of any APDU. */
+    OPENSSL_cleanse(w->cmd, sizeof w->cmd);
+    OPENSSL_cleanse(w->resp, sizeof w->resp);
     pthread_mutex_unlock(&w->mu);
     return ESIMLPA_OK;
 }

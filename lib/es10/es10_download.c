@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include <GetEuiccChallengeResponse.h>
 
 #include "es10_common.h"
@@ -300,7 +302,8 @@ int esimlpa__es10_prepare_download(esimlpa_ctx *ctx, const struct esimlpa__prepa
     ctx->trace_redact = "PrepareDownload carries hashCc";
     rc = send_and_split(ctx, what, req, req_len, 0xBF21, &r, &rl, &it, &iv, &il);
     ctx->trace_redact = NULL;
-    free(req);   /* holds the hashCc: not logged, freed at once */
+    OPENSSL_cleanse(req, req_len);   /* holds the hashCc: wiped and freed at once */
+    free(req);
     if (rc != ESIMLPA_OK)
         return rc;
     if (it == 0xA0) {
@@ -313,6 +316,7 @@ int esimlpa__es10_prepare_download(esimlpa_ctx *ctx, const struct esimlpa__prepa
     else
         rc = esimlpa__fail(ctx, ESIMLPA_EUNEXPECTED, "%s: unknown response alternative %X",
                            what, it);
+    OPENSSL_cleanse(r, rl);   /* euiccSigned2 may carry hashCc */
     free(r);
     return rc;
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 #include <strings.h>
 
 #include <esimlpa/activation.h>
@@ -159,6 +161,17 @@ static int json_shape_ok(const uint8_t *p, size_t len, const char **why)
 }
 
 static pthread_mutex_t cjson_parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Overwrite every string value of @j (the object is freed next by its owner). */
+static void wipe_json_strings(const cJSON *j)
+{
+    for (const cJSON *it = j ? j->child : NULL; it; it = it->next) {
+        if (cJSON_IsString(it) && it->valuestring)
+            OPENSSL_cleanse(it->valuestring, strlen(it->valuestring));
+        else if (it->child)
+            wipe_json_strings(it);
+    }
+}
 
 static cJSON *parse_json(const uint8_t *body, size_t len, const char **why)
 {
@@ -408,7 +421,11 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
     struct esimlpa_http_response r;
     memset(&r, 0, sizeof r);
     rc = c->http->post(c->http->user, url, headers, (const uint8_t *)body, strlen(body), &r);
+    /* A request may carry hashCc (prepareDownloadResponse's euiccSigned2):
+     * the body and the request's strings are wiped, not just freed. */
+    OPENSSL_cleanse(body, strlen(body));
     free(body);
+    wipe_json_strings(req);
     if (rc != 0) {
         response_free(&r);
         if (rc > 0)
@@ -526,6 +543,8 @@ int esimlpa__es9p_add_b64(struct esimlpa__es9p *c, const char *fn, cJSON *obj,
 {
     char *b64 = esimlpa__b64_encode(data, len);
     cJSON *item = b64 ? cJSON_AddStringToObject(obj, name, b64) : NULL;
+    if (b64)
+        OPENSSL_cleanse(b64, strlen(b64));
     free(b64);
     if (!item)
         return esimlpa__fail(c->ctx, ESIMLPA_ENOMEM, "%s: cannot build %s", fn, name);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include <esimlpa/activation.h>
 
 #include "rsp_internal.h"
@@ -94,6 +96,8 @@ static void run_free(struct run *r)
     free(r->auth_resp);
     esimlpa__es9p_auth_client_clear(&r->ac_resp);
     esimlpa__profile_info_clear(&r->md);
+    if (r->prep_resp)   /* euiccSigned2 carries hashCc (SGP.22 EUICCSigned2) */
+        OPENSSL_cleanse(r->prep_resp, r->prep_resp_len);
     free(r->prep_resp);
     esimlpa__bytes_clear(&r->bpp);
     esimlpa__pir_clear(&r->pir);
@@ -251,7 +255,7 @@ static int negotiate(struct run *r, long *reason)
         .smdp_certificate = { r->ac_resp.smdp_certificate.data, r->ac_resp.smdp_certificate.len },
     };
     rc = esimlpa__es10_prepare_download(ctx, &pr, &r->prep_resp, &r->prep_resp_len);
-    memset(hash_cc, 0, sizeof hash_cc);
+    OPENSSL_cleanse(hash_cc, sizeof hash_cc);
     if (rc != ESIMLPA_OK)
         return rc;
     if ((rc = step(r, ESIMLPA_STEP_GET_BPP, 0, 0)) != ESIMLPA_OK)
