@@ -4,6 +4,7 @@
  * notes §5.1-5.5). */
 #include "es9p_json.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +162,37 @@ static int json_shape_ok(const uint8_t *p, size_t len, const char **why)
 }
 
 static pthread_mutex_t cjson_parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Bytes that printing @j can need: strings may double when escaped. */
+static size_t json_size_bound(const cJSON *j)
+{
+    size_t n = 16;
+    for (const cJSON *it = j ? j->child : NULL; it; it = it->next) {
+        n += 8 + (it->string ? 2 * strlen(it->string) : 0);
+        if (cJSON_IsString(it) && it->valuestring)
+            n += 6 * strlen(it->valuestring);   /* worst case: \u00XX for each byte */
+        else if (it->child)
+            n += json_size_bound(it);
+        else
+            n += 32;                            /* number, bool, null */
+    }
+    return n;
+}
+
+/* cJSON_PrintUnformatted grows its buffer by realloc and so leaves copies of
+ * the body (with hashCc in a prepareDownloadResponse) in freed memory: print
+ * into one buffer of the right size instead. */
+static char *print_request(const cJSON *req)
+{
+    size_t cap = json_size_bound(req);
+    char *buf = malloc(cap);
+    if (buf && !cJSON_PrintPreallocated((cJSON *)req, buf, (int)cap, 0)) {
+        OPENSSL_cleanse(buf, cap);
+        free(buf);
+        buf = NULL;
+    }
+    return buf;
+}
 
 /* Overwrite every string value of @j (the object is freed next by its owner). */
 static void wipe_json_strings(const cJSON *j)
@@ -403,7 +435,7 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
 
     char url[ESIMLPA_AC_MAX_ADDRESS + 80];
     snprintf(url, sizeof url, "https://%s" ES9P_PATH_PREFIX "%s", address, path_fn);
-    char *body = cJSON_PrintUnformatted(req);
+    char *body = req && json_size_bound(req) < INT_MAX ? print_request(req) : NULL;
     if (!body)
         return esimlpa__fail(c->ctx, ESIMLPA_ENOMEM, "%s: cannot build the request", fn);
     if (tracing(c))
