@@ -347,6 +347,12 @@ int main(int argc, char **argv)
         }
     }
 
+    /* $ESIMLPA_READER when --reader is not given (the option wins): a script
+     * or test harness pins the one reader it may touch. */
+    const char *env_reader = getenv("ESIMLPA_READER");
+    if (!cli.reader && env_reader && env_reader[0])
+        cli.reader = env_reader;
+
     /* $ESIMLPA_ISD_R_AID when --isd-r-aid is not given (the option wins). */
     const char *env_aid = getenv("ESIMLPA_ISD_R_AID");
     if (!aid_from_cli && env_aid && env_aid[0]) {

@@ -10,11 +10,19 @@ set -u
 # Isolation: unless ESIMLPA_IT_SHARED_PCSCD=1 (demo.sh), each test re-executes
 # itself in a new mount + network namespace with its own /run/pcscd and
 # loopback, so its pcscd and vpcd port never meet another test's or a
-# developer's. Without namespaces (not root) it falls back to the shared pcscd.
-if [ "${ESIMLPA_IT_SHARED_PCSCD:-0}" != 1 ] && [ -z "${ESIMLPA_IT_INNER:-}" ] \
-    && command -v unshare >/dev/null 2>&1 && unshare -m -n true 2>/dev/null; then
-    ESIMLPA_IT_INNER=1 exec unshare -m -n bash "$0" "$@"
+# developer's. Without namespaces the tests refuse to run: they delete
+# profiles and reset cards, and must never reach a real reader.
+if [ "${ESIMLPA_IT_SHARED_PCSCD:-0}" != 1 ] && [ -z "${ESIMLPA_IT_INNER:-}" ]; then
+    if command -v unshare >/dev/null 2>&1 && unshare -m -n true 2>/dev/null; then
+        ESIMLPA_IT_INNER=1 exec unshare -m -n bash "$0" "$@"
+    fi
+    echo "the end-to-end tests need private mount and network namespaces (run them as root):" \
+         "without them they would share this machine's pcscd and its real readers: skipped" >&2
+    exit 77
 fi
+# Every esimlpa the tests run uses the vpcd reader and no other, also when
+# pcscd is shared (demo.sh), so a real card in another reader is never touched.
+export ESIMLPA_READER="Virtual PCD 00 00"
 if [ -n "${ESIMLPA_IT_INNER:-}" ]; then
     ip link set lo up || { echo "FAIL: cannot bring up loopback" >&2; exit 1; }
     mkdir -p /run/pcscd && mount -t tmpfs tmpfs /run/pcscd \
