@@ -37,6 +37,7 @@
 #define QMI_UIM_LOGICAL_CHANNEL 0x003F  /* close: 0x01 slot, 0x11 channel */
 #define QMI_UIM_OPEN_LOGICAL_CHANNEL 0x0042 /* 0x01 slot, 0x10 AID (u8 len) */
 #define QMI_UIM_SWITCH_SLOT 0x0046      /* 0x01 logical slot, 0x02 physical slot (u32) */
+#define QMI_UIM_GET_SLOT_STATUS 0x0047
 
 /* Result TLV of every response: u16 status (0 success, 1 failure), u16 error. */
 #define QMI_TLV_RESULT 0x02

@@ -358,6 +358,45 @@ static int handle_uim(struct sim_qmi *m, struct conn *c, const struct qmi_msg *r
         }
         break;
     }
+    case QMI_UIM_GET_SLOT_STATUS: {
+        /* 0x10: per physical slot u32 card state (1 absent, 2 present), u32
+         * slot state (0 inactive, 1 active), u8 logical slot, u8-prefixed ICCID;
+         * 0x11: u32 protocol (2 UICC), u8 valid apps, u8-prefixed ATR, u8 is-eUICC. */
+        unsigned euicc = m->o.euicc_slot ? m->o.euicc_slot : 1;
+        unsigned logical = m->o.logical_slots ? m->o.logical_slots : 2;
+        uint8_t st[1 + 2 * 10], info[1 + 2 * 40];
+        size_t so = 0, io = 0;
+        st[so++] = 2;
+        info[io++] = 2;
+        for (unsigned phys = 1; phys <= 2; phys++) {
+            unsigned ls = 0;
+            for (unsigned l = 1; l <= logical; l++)
+                if (m->phys[l - 1] == phys)
+                    ls = l;
+            uint32_t vals[2] = { phys == euicc ? 2u : 1u, ls ? 1u : 0u };
+            for (int k = 0; k < 2; k++)
+                for (int j = 0; j < 4; j++)
+                    st[so++] = (uint8_t)(vals[k] >> (8 * j));
+            st[so++] = (uint8_t)(ls ? ls : 1);
+            st[so++] = 0;   /* ICCID not reported */
+            size_t atr_len = 0;
+            const uint8_t *atr = softeuicc_atr(&atr_len);
+            if (phys != euicc || atr_len > 32)
+                atr_len = 0;
+            uint8_t proto[4] = { phys == euicc ? 2 : 0, 0, 0, 0 };
+            memcpy(info + io, proto, 4);
+            io += 4;
+            info[io++] = phys == euicc ? 1 : 0;
+            info[io++] = (uint8_t)atr_len;
+            memcpy(info + io, atr, atr_len);
+            io += atr_len;
+            info[io++] = phys == euicc ? 1 : 0;
+        }
+        esimlpa__qmi_add_result(b, 0);
+        esimlpa__qmi_add_tlv(b, 0x10, st, so);
+        esimlpa__qmi_add_tlv(b, 0x11, info, io);
+        break;
+    }
     case QMI_UIM_OPEN_LOGICAL_CHANNEL: {
         m->st.open_channel++;
         if (m->o.no_logical_channel) {
