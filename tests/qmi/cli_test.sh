@@ -86,12 +86,36 @@ basics() {
         fail "notification list: no notification for $ICCID2"
 }
 
+# The remaining ES10 commands (ES10b/c): disable, nickname, default SM-DP+,
+# notification removal, delete, memory reset.
+es10_rest() {
+    run 0 "${Q[@]}" profile disable $ICCID2
+    run 0 "${Q[@]}" profile nickname $ICCID1 "QMI test"
+    run 0 "${Q[@]}" chip set-default-dp smdp.example.org
+    run 0 "${Q[@]}" --json chip info
+    [ "$(jq -r '.data.defaultDpAddress // .data.defaultSmdp // empty' <<<"$out")" = smdp.example.org ] ||
+        fail "default SM-DP+ not set: $(head -c 300 <<<"$out")"
+    run 0 "${Q[@]}" --json profile list
+    [ "$(jq -r --arg i $ICCID1 '.data[] | select(.iccid == $i) | .nickname' <<<"$out")" = "QMI test" ] ||
+        fail "nickname not set"
+    [ "$(jq -r '[.data[] | select(.state == "enabled")] | length' <<<"$out")" = 0 ] ||
+        fail "profile disable: a profile is still enabled"
+    run 0 "${Q[@]}" notification remove --all
+    run 0 "${Q[@]}" --json notification list
+    [ "$(jq -r '.data | length' <<<"$out")" = 0 ] || fail "notification remove --all left some"
+    run 0 "${Q[@]}" --yes profile delete $ICCID2
+    run 0 "${Q[@]}" --yes chip reset
+    run 0 "${Q[@]}" --json profile list
+    [ "$(jq -r '.data | length' <<<"$out")" = 0 ] || fail "chip reset left profiles"
+}
+
 case "$variant" in
 plain)
     start_sim
     Q=(--qmi "$DEV"); basics
     run 0 --qmi="$DEV:1" --json chip info
     [ "$(jq -r .data.eid <<<"$out")" = "$EID" ] || fail "chip info --json: $(head -c 200 <<<"$out")"
+    es10_rest
     stop_sim
     # Every session gives its client id and channel back.
     [ "$(stat_of alloc-cid)" = "$(stat_of release-cid)" ] || fail "client ids leaked: $STATS"
