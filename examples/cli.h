@@ -75,6 +75,8 @@ int cli_fail(struct cli *cli, int code);
  * *rc non-zero on a usage error) or not one (0); the QMI transport. */
 int cli_qmi_option(struct cli *cli, int argc, char **argv, int *i, int *rc);
 int cli_qmi_transport_new(struct cli *cli);
+/* The QMI transport's detail for a transport-class error @code, or NULL. */
+const char *cli_qmi_detail(const struct cli *cli, int code);
 /* Report a command-line problem and return EXIT_USAGE. */
 int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print {"ok":true,"data":data} (takes ownership of data; NULL -> null). */

@@ -75,3 +75,12 @@ int cli_qmi_transport_new(struct cli *cli)
     };
     return esimlpa_qmi_transport_new(&qo, &cli->tr);
 }
+
+const char *cli_qmi_detail(const struct cli *cli, int code)
+{
+    /* Transport errors only (ESIMLPA_ETRANSPORT .. ESIMLPA_ENOSERVICE); the
+     * transport keeps the detail of its last failed operation. */
+    if (!cli->tr || code > ESIMLPA_ETRANSPORT || code <= -200)
+        return NULL;
+    return esimlpa_qmi_transport_last_error(cli->tr);
+}

@@ -47,9 +47,9 @@ int esimlpa__qmi_request(struct qmi_conn *c, struct qmi_builder *b, const char *
                          struct qmi_msg *resp, uint16_t *qmi_err)
 {
     *qmi_err = 0;
-    if (c->fd < 0) {
+    if (c->fd < 0 || c->gone) {
         set_err(c, "%s: QMI device not open", what);
-        return ESIMLPA_ESTATE;
+        return c->gone ? ESIMLPA_ECARDREMOVED : ESIMLPA_ESTATE;
     }
     if (esimlpa__qmi_finish(b) != QMI_CODEC_OK) {
         set_err(c, "%s: request too large", what);
@@ -98,8 +98,10 @@ int esimlpa__qmi_request(struct qmi_conn *c, struct qmi_builder *b, const char *
     }
     if (rc == ESIMLPA_ETIMEOUT)
         set_err(c, "%s: no answer from %s within %u ms", what, c->device, c->timeout_ms);
-    else if (rc == ESIMLPA_ECARDREMOVED)
+    else if (rc == ESIMLPA_ECARDREMOVED) {
+        c->gone = 1;
         set_err(c, "%s: %s closed (device unplugged or modem reset?)", what, c->device);
+    }
     else
         set_err(c, "%s: I/O error on %s", what, c->device);
     return rc;

@@ -152,6 +152,7 @@ struct qmi_conn {
     uint16_t txn;           /* last service transaction id (1..65535) */
     unsigned timeout_ms;
     const char *device;     /* for messages */
+    int gone;               /* the device or proxy went away: no more requests */
     char err[256];          /* detail of the last failure */
 };
 /* esimlpa__qmi_request: the modem answered with a failure result. */

@@ -128,9 +128,10 @@ static void qmi_disconnect(void *user)
         char err[sizeof t->c.err];
         memcpy(err, t->c.err, sizeof err);     /* keep the reason we are leaving */
         t->c.timeout_ms = RELEASE_TIMEOUT_MS;
-        if (t->have_channel && t->have_cid)
+        /* (nothing is sent once the device is gone) */
+        if (t->have_channel && t->have_cid && !t->c.gone)
             close_channel(t, t->channel);
-        if (t->have_cid)
+        if (t->have_cid && !t->c.gone)
             esimlpa__qmi_release_cid(&t->c, QMI_SVC_UIM, t->cid);
         t->c.timeout_ms = saved;
         memcpy(t->c.err, err, sizeof err);
@@ -139,6 +140,7 @@ static void qmi_disconnect(void *user)
         close(t->c.fd);
     }
     t->c.fd = -1;
+    t->c.gone = 0;
     t->c.rd.len = t->c.rd.pending = 0;
     t->fd_locked = 0;
     t->have_cid = 0;
@@ -234,6 +236,7 @@ static int qmi_open_channel(void *user, const uint8_t *aid, size_t aid_len, uint
     struct qmi_transport *t = user;
     if (!aid || aid_len == 0 || aid_len > 16 || !channel)
         return ESIMLPA_EINVAL;
+    t->c.err[0] = '\0';
     if (!t->have_cid) {
         snprintf(t->c.err, sizeof t->c.err, "UIM Open Logical Channel: not connected");
         return ESIMLPA_ESTATE;
@@ -277,6 +280,7 @@ static int qmi_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t 
     struct qmi_transport *t = user;
     if (!cmd || cmd_len < 4 || cmd_len > MAX_CMD_APDU || !resp || !resp_len)
         return ESIMLPA_EINVAL;
+    t->c.err[0] = '\0';   /* the detail always belongs to the last operation */
     if (!t->have_cid) {
         snprintf(t->c.err, sizeof t->c.err, "UIM Send APDU: not connected");
         return ESIMLPA_ESTATE;

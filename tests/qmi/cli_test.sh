@@ -130,13 +130,17 @@ Try 'esimlpa --help'." "bad slot"
     run 1 --qmi "$DEV" --qmi-switch-slot soon chip info
     expect_err "esimlpa: --qmi-switch-slot wants milliseconds from 0 to 60000, not 'soon'
 Try 'esimlpa --help'." "bad switch delay"
-    # A pty that is not a QMI modem (nobody answers): a timeout naming the message.
+    # A modem that stops answering: a timeout naming the QMI message.
     start_sim --hang-after 1
     run 2 --qmi "$DEV" --apdu-timeout 1 chip info
-    expect_err "esimlpa: chip info: STORE DATA (GetEID): no answer in time (card, modem or server)" "modem stops answering"
+    expect_err "esimlpa: chip info: STORE DATA (GetEID): no answer in time (card, modem or server): UIM Send APDU: no answer from $DEV within 1000 ms" "modem stops answering"
     start_sim --exit-after 2
     run 2 --qmi "$DEV" chip info
-    expect_err "esimlpa: chip info: STORE DATA (GetEUICCInfo2): card removed or reset" "modem gone"
+    expect_err "esimlpa: chip info: STORE DATA (GetEUICCInfo2): card removed or reset: UIM Send APDU: $DEV closed (device unplugged or modem reset?)" "modem gone"
+    # An answer whose APDU length disagrees with its TLV: refused, named.
+    start_sim --garble 2
+    run 2 --qmi "$DEV" chip info
+    expect_err "esimlpa: chip info: STORE DATA (GetEUICCInfo2): transport failure: UIM Send APDU: malformed response APDU (132 bytes)" "garbled answer"
     # One owner per device: flock(1) on the node keeps us out.
     start_sim
     export ESIMLPA_LOCK_DIR="$work/lock"

@@ -37,6 +37,7 @@ static void usage(FILE *f)
         "  --indications           an indication and another client's answer before each answer\n"
         "  --hang-after N          stop answering from the N-th Send APDU\n"
         "  --exit-after N          close the device on the N-th Send APDU\n"
+        "  --garble N              a wrong APDU length in the N-th Send APDU answer\n"
         "Prints the device path on stdout; on exit, counters on stderr.\n");
 }
 
@@ -106,6 +107,8 @@ int main(int argc, char **argv)
             num = &mo.hang_after;
         } else if (strcmp(a, "--exit-after") == 0) {
             num = &mo.exit_after;
+        } else if (strcmp(a, "--garble") == 0) {
+            num = &mo.garble;
         } else {
             fprintf(stderr, "esimlpa-sim-qmi: unknown option %s\n", a);
             usage(stderr);

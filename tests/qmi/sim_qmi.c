@@ -493,6 +493,8 @@ static int handle_uim(struct sim_qmi *m, struct conn *c, const struct qmi_msg *r
         uint8_t out[2 + 300];
         out[0] = (uint8_t)(rl & 0xff);
         out[1] = (uint8_t)(rl >> 8);
+        if (m->o.garble && m->st.send_apdu == m->o.garble)
+            out[0]++;   /* the inner length disagrees with the TLV's */
         memcpy(out + 2, r, rl);
         esimlpa__qmi_add_result(b, 0);
         esimlpa__qmi_add_tlv(b, 0x10, out, 2 + rl);

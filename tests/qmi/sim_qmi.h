@@ -22,6 +22,7 @@ struct sim_qmi_options {
     int indications;            /* an indication and a foreign client's answer before each answer */
     unsigned hang_after;        /* stop answering from the n-th Send APDU; 0 = never */
     unsigned exit_after;        /* close the device on the n-th Send APDU; 0 = never */
+    unsigned garble;            /* n-th Send APDU answer: APDU length one too big; 0 = never */
     int verbose;
 };
 
