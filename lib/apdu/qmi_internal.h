@@ -133,13 +133,16 @@ struct qmi_reader {
     uint8_t buf[QMI_MAX_FRAME];
     size_t len;
     size_t pending;   /* the frame handed out last, dropped on the next read */
+    size_t skip;      /* bytes still to drop of a frame larger than buf */
+    unsigned skipped; /* frames dropped for their size */
 };
 /* Write one frame before the deadline (CLOCK_MONOTONIC ms): 0,
  * ESIMLPA_ETIMEOUT or ESIMLPA_ECARDREMOVED. */
 int esimlpa__qmi_write(int fd, const uint8_t *buf, size_t len, long long deadline_ms);
 /* Read one whole frame into *frame (valid until the next call): its length
  * (> 0), ESIMLPA_ETIMEOUT, ESIMLPA_ECARDREMOVED (end of file, EIO) or
- * ESIMLPA_ETRANSPORT (a malformed frame; *codec_err says why). */
+ * ESIMLPA_ETRANSPORT (a malformed frame; *codec_err says why; the buffered
+ * bytes are dropped). Frames longer than QMI_MAX_FRAME are skipped whole. */
 long esimlpa__qmi_read(int fd, struct qmi_reader *r, const uint8_t **frame, long long deadline_ms,
                        int *codec_err);
 long long esimlpa__qmi_now_ms(void);

@@ -134,7 +134,22 @@ long esimlpa__qmi_read(int fd, struct qmi_reader *r, const uint8_t **frame, long
         r->pending = 0;
     }
     for (;;) {
+        if (r->skip) {
+            size_t n = r->skip < r->len ? r->skip : r->len;
+            memmove(r->buf, r->buf + n, r->len - n);
+            r->len -= n;
+            r->skip -= n;
+            if (r->skip)
+                goto more;
+        }
         long need = esimlpa__qmi_frame_size(r->buf, r->len);
+        if (need == QMI_CODEC_TOO_BIG) {
+            /* A well-framed message larger than we keep (a big indication
+             * for another client): skip it by its length, keep in step. */
+            r->skip = (size_t)(r->buf[1] | (r->buf[2] << 8)) + 1;
+            r->skipped++;
+            continue;
+        }
         if (need < 0) {
             *codec_err = (int)need;
             r->len = 0;   /* framing lost: drop what we have */
@@ -146,6 +161,7 @@ long esimlpa__qmi_read(int fd, struct qmi_reader *r, const uint8_t **frame, long
             *frame = r->buf;
             return need;
         }
+    more:;
         int rc = wait_fd(fd, POLLIN, deadline_ms);
         if (rc != ESIMLPA_OK)
             return rc;
