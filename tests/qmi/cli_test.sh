@@ -151,6 +151,19 @@ Try 'esimlpa --help'." "bad switch delay"
     expect_err "esimlpa: chip info: connect: the card is in use by another program: $DEV is locked (flock) by another program" "flock held"
     pkill -P "$flocker" sleep; wait "$flocker" 2>/dev/null
     run 0 --qmi "$DEV" --wait 1 chip info
+    # libesimlpa's own lock file per device: a holder keeps us out for --wait.
+    lck="$ESIMLPA_LOCK_DIR/esimlpa-qmi-$(tr -c 'A-Za-z0-9._\n-' _ <<<"$DEV").lock"
+    [ -e "$lck" ] || fail "no lock file $lck"
+    flock -x "$lck" -c 'sleep 60' & flocker=$!
+    for _ in $(seq 50); do flock -n "$lck" true 2>/dev/null || break; sleep 0.05; done
+    run 2 --qmi "$DEV" --wait 1 chip info
+    expect_err "esimlpa: chip info: open: the card is in use by another program (waited 1 s): another program holds $lck" "lock file held"
+    pkill -P "$flocker" sleep; wait "$flocker" 2>/dev/null
+    # Two programs at once on one modem: the second waits, both succeed.
+    "$CLI" --qmi "$DEV" --json profile list > "$work/a" 2>&1 & a=$!
+    "$CLI" --qmi "$DEV" --json profile list > "$work/b" 2>&1 & b=$!
+    wait $a || fail "concurrent run 1: $(cat "$work/a")"
+    wait $b || fail "concurrent run 2: $(cat "$work/b")"
     unset ESIMLPA_LOCK_DIR
     ;;
 noisy)
