@@ -41,7 +41,7 @@ fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 
 start_sim() {
     [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
-    rm -f "$work/state.json"
+    rm -f "$work/state.json" "$work/path"
     "$SIM_QMI" --state "$work/state.json" --seed "$SEED" \
         --euicc-key "$PKI_DIR/euicc_nist.key" --euicc-cert "$PKI_DIR/euicc_nist.der" \
         --eum-cert "$PKI_DIR/eum_nist.der" --ci-cert "$PKI_DIR/ci_nist.der" "$@" \
