@@ -308,6 +308,10 @@ int main(int argc, char **argv)
         }
     }
 
+    if (cli.qmi && (cli.modem || cli.reader)) {
+        rc = cli_usage(&cli, "--qmi cannot be combined with --modem or --reader");
+        goto out;
+    }
     if (nrest == 0) {
         if (!help) {
             rc = cli_usage(&cli, "no command given");

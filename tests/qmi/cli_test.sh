@@ -127,6 +127,9 @@ plain)
     run 1 --qmi /dev/cdc-wdm0:3 chip info
     expect_err "esimlpa: --qmi wants DEVICE[:SLOT] with slot 1 or 2, not '/dev/cdc-wdm0:3'
 Try 'esimlpa --help'." "bad slot"
+    run 1 --qmi /dev/cdc-wdm0 --modem /dev/ttyUSB2 chip info
+    expect_err "esimlpa: --qmi cannot be combined with --modem or --reader
+Try 'esimlpa --help'." "--qmi with --modem"
     run 1 --qmi "$DEV" --qmi-switch-slot soon chip info
     expect_err "esimlpa: --qmi-switch-slot wants milliseconds from 0 to 60000, not 'soon'
 Try 'esimlpa --help'." "bad switch delay"
