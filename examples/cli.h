@@ -25,6 +25,9 @@ enum {
 struct cli {
     const char *reader;     /* --reader NAME|INDEX */
     const char *modem;      /* --modem DEVICE[:SPEED]: AT modem instead of PC/SC */
+    const char *qmi;        /* --qmi DEVICE[:SLOT]: QMI modem instead of PC/SC */
+    int qmi_proxy;          /* --qmi-proxy: through libqmi's qmi-proxy */
+    long qmi_switch_ms;     /* --qmi-switch-slot MS: 0 = no switch, else MS + 1 */
     const char *fail_extra; /* appended to the next cli_fail line (the modem's words) */
     char cc_buf[129];       /* the confirmation code from a file, stdin or the prompt */
     int cc_prompt;          /* no code given: ask on the terminal when the SM-DP+ wants one */
@@ -75,6 +78,12 @@ void cli_close(struct cli *cli);
 /* Report a library failure (stderr line, and the JSON error object with
  * --json) and return the matching exit status. */
 int cli_fail(struct cli *cli, int code);
+/* cli_qmi.c: a global QMI option at argv[*i] (1, *i advanced past its value;
+ * *rc non-zero on a usage error) or not one (0); the QMI transport. */
+int cli_qmi_option(struct cli *cli, int argc, char **argv, int *i, int *rc);
+int cli_qmi_transport_new(struct cli *cli);
+/* The QMI transport's detail for a transport-class error @code, or NULL. */
+const char *cli_qmi_detail(const struct cli *cli, int code);
 /* Report a command-line problem and return EXIT_USAGE. */
 int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print {"ok":true,"data":data} (takes ownership of data; NULL -> null). */

@@ -18,6 +18,9 @@ static const char global_help[] =
     "  --reader NAME|INDEX  PC/SC reader to use (default: first reader with a card)\n"
     "  --modem DEV[:SPEED]  use the AT modem on serial device DEV instead of PC/SC\n"
     "                       (AT+CCHO/CGLA, or AT+CSIM), e.g. /dev/ttyUSB2:115200\n"
+    "  --qmi DEV[:SLOT]     use the QMI modem on DEV (e.g. /dev/cdc-wdm0, slot 1 or 2)\n"
+    "  --qmi-proxy          reach it through libqmi's qmi-proxy (ModemManager running)\n"
+    "  --qmi-switch-slot MS make SLOT the active slot first, wait MS ms after a switch\n"
     "  --json               print one JSON object: {\"ok\":true,\"data\":...} or\n"
     "                       {\"ok\":false,\"error\":{\"code\",\"name\",\"message\"}}\n"
     "  --trace              log every APDU to stderr\n"
@@ -90,6 +93,8 @@ static void log_cb(void *user, enum esimlpa_log_level level, const char *msg)
 /* The APDU transport: the AT modem of --modem DEVICE[:SPEED], else PC/SC. */
 static int transport_new(struct cli *cli)
 {
+    if (cli->qmi)
+        return cli_qmi_transport_new(cli);
     if (!cli->modem) {
         struct esimlpa_pcsc_options po = { .version = ESIMLPA_PCSC_OPTIONS_VERSION,
                                            .reader = cli->reader };
@@ -135,8 +140,10 @@ int cli_open(struct cli *cli)
     if (rc != ESIMLPA_OK) {
         /* The modem's own words (who holds the lock, what it answered) go on
          * the same line as the error. */
-        if (cli->modem && esimlpa_at_transport_last_error(cli->tr)[0])
+        if (cli->modem && !cli->qmi && esimlpa_at_transport_last_error(cli->tr)[0])
             cli->fail_extra = esimlpa_at_transport_last_error(cli->tr);
+        if (cli->qmi && esimlpa_qmi_transport_last_error(cli->tr)[0])
+            cli->fail_extra = esimlpa_qmi_transport_last_error(cli->tr);
         int st = cli_fail(cli, rc);
         cli_close(cli);
         return st;
@@ -149,7 +156,9 @@ void cli_close(struct cli *cli)
     cli_wipe_confirmation_code(cli);
     esimlpa_ctx_free(cli->ctx);   /* closes the channel if open */
     cli->ctx = NULL;
-    if (cli->modem)
+    if (cli->qmi)
+        esimlpa_qmi_transport_free(cli->tr);
+    else if (cli->modem)
         esimlpa_at_transport_free(cli->tr);
     else
         esimlpa_pcsc_transport_free(cli->tr);
@@ -245,6 +254,9 @@ int main(int argc, char **argv)
             while (++i < argc)
                 rest[nrest++] = argv[i];
             break;
+        } else if (cli_qmi_option(&cli, argc, argv, &i, &rc)) {
+            if (rc != EXIT_OK)
+                goto out;
         } else if (strcmp(a, "--json") == 0) {
             cli.json = 1;
         } else if (strcmp(a, "--trace") == 0) {
@@ -350,7 +362,7 @@ int main(int argc, char **argv)
     /* $ESIMLPA_READER when --reader is not given (the option wins): a script
      * or test harness pins the one reader it may touch. */
     const char *env_reader = getenv("ESIMLPA_READER");
-    if (!cli.reader && env_reader && env_reader[0])
+    if (!cli.reader && !cli.modem && !cli.qmi && env_reader && env_reader[0])
         cli.reader = env_reader;
 
     /* $ESIMLPA_ISD_R_AID when --isd-r-aid is not given (the option wins). */
@@ -364,6 +376,10 @@ int main(int argc, char **argv)
         }
     }
 
+    if (cli.qmi && (cli.modem || cli.reader)) {
+        rc = cli_usage(&cli, "--qmi cannot be combined with --modem or --reader");
+        goto out;
+    }
     if (cli.test_ci && (cli.ca_file || cli.ca_path)) {
         rc = cli_usage(&cli, "--test-ci and --ca-file/--ca-path exclude each other");
         goto out;

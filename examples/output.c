@@ -220,9 +220,12 @@ int cli_fail(struct cli *cli, int code)
         snprintf(msg, sizeof msg, "%s", detail);
     else
         snprintf(msg, sizeof msg, "%s", esimlpa_strerror(code));
-    if (cli->fail_extra && cli->fail_extra[0]) {
+    const char *extra = cli->fail_extra;
+    if ((!extra || !extra[0]) && cli->qmi)
+        extra = cli_qmi_detail(cli, code);   /* what the QMI modem said */
+    if (extra && extra[0]) {
         size_t n = strlen(msg);
-        snprintf(msg + n, sizeof msg - n, ": %s", cli->fail_extra);
+        snprintf(msg + n, sizeof msg - n, ": %s", extra);
     }
     char *safe = text_for_terminal(msg);
     fprintf(stderr, "esimlpa: %s: %s\n", cli->cmd ? cli->cmd : "error", safe);
