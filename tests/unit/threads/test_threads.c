@@ -199,6 +199,7 @@ int main(int argc, char **argv)
     unlink(status);
     unlink(path);
     rmdir(dir);
+    tc_stop(&t);   /* the test PKI (keys, certificates, its directory) */
     printf("%d contexts on %d threads: %d downloads installed\n", N_THREADS, N_THREADS,
            N_THREADS - failed);
     return tc_failures ? 1 : 0;
