@@ -67,7 +67,8 @@ run --json chip info
 [ "$(jq -r '.data.defaultDpAddress' <<<"$OUT")" = smdp.example.org ] || fail "default DP: $OUT"
 
 # chip reset without a terminal and without --yes refuses and changes nothing.
-run chip reset </dev/null;  [ "$RC" != 0 ] || fail "chip reset ran without confirmation"
+run chip reset </dev/null;  expect_rc 1 "chip reset without confirmation"
+[ "$(head -1 <<<"$ERR")" = "esimlpa: chip reset: confirmation needed but stdin is not a terminal; pass --yes" ] || fail "chip reset without confirmation: $ERR"
 run --json profile list
 [ "$(jq '.data | length' <<<"$OUT")" -ge 1 ] || fail "profiles gone after refused reset"
 run --json chip reset --yes;  expect_rc 0 "chip reset --yes"

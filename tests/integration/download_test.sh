@@ -39,7 +39,8 @@ grep -q "8.2.6" <<<"$ERR" || fail "refusal does not carry subject 8.2.6: $ERR"
 #    the order stays downloadable; the right one installs.
 cc_iccid=$(iccid_of TEST-CC)
 run "${TLS[@]}" profile download -a "LPA:1\$$SM\$TEST-CC\$\$1" --yes </dev/null
-[ "$RC" != 0 ] || fail "download without the required confirmation code succeeded"
+expect_rc 1 "download without the required confirmation code"
+[ "$(tail -1 <<<"$ERR")" = "esimlpa: profile download: confirmation code required (authenticateClient: the SM-DP+ requires a confirmation code; session cancelled)" ] || fail "download without the required confirmation code: $ERR"
 run "${TLS[@]}" profile download -a "LPA:1\$$SM\$TEST-CC\$\$1" --confirmation-code 87654321 --yes
 expect_rc 4 "wrong confirmation code"
 grep -q "8.2.7" <<<"$ERR" || fail "wrong code not named: $ERR"
@@ -58,7 +59,8 @@ run profile enable "$ppk";  expect_rc 0 "enable the downloaded profile"
 
 # 5. Refused consent: without a terminal and without --yes nothing is installed.
 run "${TLS[@]}" profile download -a "LPA:1\$$SM\$TEST-100K" </dev/null
-[ "$RC" != 0 ] || fail "download without consent went on"
+expect_rc 1 "download without consent"
+[ "$(tail -1 <<<"$ERR")" = "esimlpa: profile download: profile refused by the user (consent: profile 89000123456789012366 refused by the user; session cancelled)" ] || fail "download without consent: $ERR"
 installed "$(iccid_of TEST-100K)" && fail "profile installed without consent"
 [ "$(h_order $SM TEST-100K state)" = available ] || fail "order not released after refusal"
 
