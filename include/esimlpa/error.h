@@ -90,6 +90,7 @@ enum esimlpa_error {
     ESIMLPA_EES9_BADRESPONSE = -552,/**< response JSON malformed or missing a required field */
     ESIMLPA_EBADACTIVATION = -553,  /**< malformed activation code */
     ESIMLPA_EHEADER = -554,         /**< missing or unsupported X-Admin-Protocol / content type */
+    ESIMLPA_EBADADDRESS = -555,     /**< not a valid SM-DP+ address (FQDN[:port], as in an activation code) */
 
     /* Download flow (-560 .. -649) */
     ESIMLPA_EREFUSED = -560,            /**< the user (consent callback) refused the profile */

@@ -22,9 +22,15 @@ extern "C" {
 #define ESIMLPA_ICCID_MAX 20    /**< ICCID: 19 or 20 digits (18..20 accepted) */
 #define ESIMLPA_AID_MAX 16      /**< ISD-P AID: 5..16 bytes */
 
+/** Which identifier a struct esimlpa_profile_id holds. */
+enum esimlpa_profile_id_kind {
+    ESIMLPA_ID_ICCID = 0,               /**< the ICCID (iccid) */
+    ESIMLPA_ID_AID = 1,                 /**< the ISD-P AID (aid, aid_len) */
+};
+
 /** How a profile is named in Enable/Disable/Delete: ICCID or ISD-P AID. */
 struct esimlpa_profile_id {
-    enum { ESIMLPA_ID_ICCID = 0, ESIMLPA_ID_AID = 1 } kind;
+    enum esimlpa_profile_id_kind kind;  /**< which of the two below is set */
     char iccid[ESIMLPA_ICCID_MAX + 1];  /**< digits, when kind == ICCID */
     uint8_t aid[ESIMLPA_AID_MAX];       /**< when kind == AID */
     size_t aid_len;
@@ -144,10 +150,18 @@ struct esimlpa_profile_list {
     size_t count;
 };
 
+/** What a struct esimlpa_profile_filter selects by (SGP.22 ProfileInfoListRequest
+ *  searchCriteria). */
+enum esimlpa_filter_by {
+    ESIMLPA_FILTER_NONE = 0,            /**< every profile */
+    ESIMLPA_FILTER_ICCID,               /**< the profile with iccid */
+    ESIMLPA_FILTER_AID,                 /**< the profile with ISD-P AID aid */
+    ESIMLPA_FILTER_CLASS,               /**< the profiles of profile_class */
+};
+
 /** Filter for GetProfilesInfo. All zero: every profile, every field. */
 struct esimlpa_profile_filter {
-    enum { ESIMLPA_FILTER_NONE = 0, ESIMLPA_FILTER_ICCID, ESIMLPA_FILTER_AID,
-           ESIMLPA_FILTER_CLASS } by;
+    enum esimlpa_filter_by by;          /**< the search criterion */
     char iccid[ESIMLPA_ICCID_MAX + 1];
     uint8_t aid[ESIMLPA_AID_MAX]; size_t aid_len;
     enum esimlpa_profile_class profile_class;
