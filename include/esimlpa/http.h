@@ -21,9 +21,10 @@
 extern "C" {
 #endif
 
-/* 2 added last_error, 3 set_euicc_ci and set_abort; structs of older
- * versions (without them) are still accepted. */
-#define ESIMLPA_HTTP_TRANSPORT_VERSION 3
+/** Version of struct esimlpa_http_transport: 2 added last_error, 3 set_euicc_ci
+ *  and set_abort, 4 release; structs of older versions (without them) are
+ *  still accepted. */
+#define ESIMLPA_HTTP_TRANSPORT_VERSION 4
 
 /** A certificate issuer's public key identifier: the SubjectKeyIdentifier of
  *  a GSMA RSP CI root, as the eUICC lists it in euiccCiPKIdListForVerification
@@ -33,7 +34,10 @@ struct esimlpa_ci_pkid {
     size_t len;
 };
 
-/** One HTTP response. The transport allocates body with malloc(); the caller frees it. */
+/** One HTTP response, filled by a transport's post(). Who frees body and
+ *  admin_protocol: the transport's release() when it has one (version >= 4,
+ *  any allocator), else the library with free() (so they must come from
+ *  malloc()). */
 struct esimlpa_http_response {
     long status;            /**< HTTP status code, e.g. 200, 204 */
     uint8_t *body;          /**< NUL-terminated for convenience (not counted in body_len) */
@@ -75,8 +79,20 @@ struct esimlpa_http_transport {
      * returns non-zero. @p should_abort NULL clears it.
      */
     void (*set_abort)(void *user, int (*should_abort)(void *abort_user), void *abort_user);
+    /**
+     * Optional (may be NULL; only read when version >= 4): give back what
+     * post() put into @p resp (body, admin_protocol), allocated any way the
+     * transport likes (a pool, a static buffer, its own heap). The library
+     * calls it exactly once after every post() -- also after a failed one,
+     * with whatever post() left in @p resp -- once it no longer reads the
+     * response, and then forgets the pointers. NULL: the library frees both
+     * with free().
+     */
+    void (*release)(void *user, struct esimlpa_http_response *resp);
 };
 
+/** Free a response's body and admin_protocol with free() and zero it (for
+ *  responses whose members come from malloc()). NULL-safe. */
 void esimlpa_http_response_clear(struct esimlpa_http_response *resp);
 
 /* 2 added use_test_ci, log and log_user; version 1 structs are still accepted. */
