@@ -75,10 +75,14 @@ enum esimlpa_recovery_kind {
 typedef void (*esimlpa_recovery_fn)(void *user, enum esimlpa_recovery_kind kind, size_t count,
                                     const char *address, const char *detail);
 
-/** Version 2 added progress2, no_recover, state_dir and recovered; version-1 structs
- *  (without them) are still accepted. */
-#define ESIMLPA_DOWNLOAD_OPTIONS_VERSION 2
+/** Version 2 added progress2, no_recover, state_dir and recovered; version 3
+ *  means the result struct follows the size rule (struct_size, see
+ *  esimlpa.h "Out structs"). Older versions are still accepted: with them the
+ *  result has the version-1 layout (the members after struct_size, without
+ *  it). */
+#define ESIMLPA_DOWNLOAD_OPTIONS_VERSION 3
 
+/** What esimlpa_download_run() does and with what. */
 struct esimlpa_download_options {
     unsigned version;                 /**< ESIMLPA_DOWNLOAD_OPTIONS_VERSION */
     const char *activation_code;      /**< "LPA:1$host$matchingId..." ... */
@@ -91,9 +95,9 @@ struct esimlpa_download_options {
     const char *imei;                 /**< optional 15/16 digits; its first 8 give the TAC */
     struct esimlpa_http_transport *http; /**< required */
     esimlpa_consent_fn consent;       /**< NULL: accept */
-    void *consent_user;
+    void *consent_user;               /**< passed to consent */
     esimlpa_progress_fn progress;     /**< optional */
-    void *progress_user;
+    void *progress_user;              /**< passed to progress and progress2 */
     int keep_notification;            /**< non-zero: do not send the install notification now */
     /* version 2 */
     esimlpa_progress2_fn progress2;   /**< optional; called instead of progress, with progress_user */
@@ -115,12 +119,16 @@ struct esimlpa_download_options {
      */
     const char *state_dir;
     esimlpa_recovery_fn recovered;    /**< optional: told what the recovery did */
-    void *recovered_user;
+    void *recovered_user;             /**< passed to recovered */
 };
 
+/** What esimlpa_download_run() installed (an out struct: set struct_size,
+ *  see esimlpa.h "Out structs"). */
 struct esimlpa_download_result {
-    char iccid[ESIMLPA_ICCID_MAX + 1];
-    uint8_t isdp_aid[ESIMLPA_AID_MAX]; size_t isdp_aid_len;
+    size_t struct_size;               /**< in: sizeof the caller's struct; out: bytes written */
+    char iccid[ESIMLPA_ICCID_MAX + 1]; /**< ICCID of the installed profile ("" if unknown) */
+    uint8_t isdp_aid[ESIMLPA_AID_MAX]; /**< its ISD-P AID */
+    size_t isdp_aid_len;              /**< bytes in isdp_aid (0 if unknown) */
     long notification_seq;            /**< seqNumber of the install notification */
     int notification_delivered;       /**< 1: sent and removed from the eUICC */
     size_t bpp_size;                  /**< bytes of the bound profile package */

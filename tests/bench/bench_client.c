@@ -153,7 +153,7 @@ static int run_op(esimlpa_ctx *ctx, struct esimlpa_http_transport *http, const c
     if (!strcmp(op, "download")) {
         struct esimlpa_download_options o = { .version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION,
                                               .activation_code = arg, .http = http };
-        struct esimlpa_download_result res;
+        struct esimlpa_download_result res = { .struct_size = sizeof res };
         memset(&res, 0, sizeof res);
         int rc = esimlpa_download_run(ctx, &o, &res);
         snprintf(r->iccid, sizeof r->iccid, "%s", res.iccid);

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
     inproc_http_init(&w.base, &t);
     w.base.pub.post = wrap_post;
     w.base.pub.user = &w;
-    struct esimlpa_renew_result r;
+    struct esimlpa_renew_result r = { .struct_size = sizeof r };
     struct card c;
 
     /* 1. Renewal keeping the old profile: new enabled, old disabled and
