@@ -123,15 +123,31 @@ struct esimlpa_es9_status;
  */
 const struct esimlpa_es9_status *esimlpa_ctx_last_es9_status(const esimlpa_ctx *ctx);
 
-/** Counters for benchmarks and cost reports. */
+/** Counters for benchmarks and cost reports (an out struct: set struct_size,
+ *  see esimlpa.h "Out structs"). */
 struct esimlpa_ctx_stats {
+    size_t struct_size;         /**< in: sizeof the caller's struct; out: bytes written */
     unsigned long apdus;        /**< command APDUs sent through the transport */
     unsigned long bytes_sent;   /**< command bytes */
     unsigned long bytes_received; /**< response bytes incl. SW */
-    unsigned long store_data_blocks;
-    unsigned long get_responses;
+    unsigned long store_data_blocks; /**< STORE DATA commands (one per block) */
+    unsigned long get_responses; /**< GET RESPONSE commands */
 };
-void esimlpa_ctx_stats_get(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats *out);
+/** The counters of @p ctx since it was created (all 0 for a NULL @p ctx), by
+ *  the size rule of esimlpa.h "Out structs". */
+void esimlpa_ctx_stats_read(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats *out);
+
+/** struct esimlpa_ctx_stats as it was before the size rule (frozen). */
+struct esimlpa_ctx_stats_v1 {
+    unsigned long apdus;             /**< as in struct esimlpa_ctx_stats */
+    unsigned long bytes_sent;        /**< as in struct esimlpa_ctx_stats */
+    unsigned long bytes_received;    /**< as in struct esimlpa_ctx_stats */
+    unsigned long store_data_blocks; /**< as in struct esimlpa_ctx_stats */
+    unsigned long get_responses;     /**< as in struct esimlpa_ctx_stats */
+};
+/** Deprecated, kept for programs built before the size rule: the counters in
+ *  the frozen version-1 layout. Use esimlpa_ctx_stats_read(). */
+void esimlpa_ctx_stats_get(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats_v1 *out);
 
 /** Library version string, e.g. "0.1.0". */
 const char *esimlpa_version(void);

@@ -124,19 +124,39 @@ struct esimlpa_curl_options {
     void *log_user;
 };
 
-/** Statistics of a curl transport: what one session cost. */
+/** Statistics of a curl transport: what one session cost (an out struct:
+ *  set struct_size, see esimlpa.h "Out structs"). */
 struct esimlpa_http_stats {
-    unsigned long requests;
+    size_t struct_size;            /**< in: sizeof the caller's struct; out: bytes written */
+    unsigned long requests;        /**< POSTs made */
     unsigned long connections;     /**< new TCP connections opened */
     unsigned long tls_handshakes;  /**< new TLS sessions negotiated */
-    unsigned long bytes_sent, bytes_received;
+    unsigned long bytes_sent;      /**< request body bytes */
+    unsigned long bytes_received;  /**< response body bytes */
 };
 
+/** struct esimlpa_http_stats as it was before the size rule (frozen). */
+struct esimlpa_http_stats_v1 {
+    unsigned long requests;        /**< as in struct esimlpa_http_stats */
+    unsigned long connections;     /**< as in struct esimlpa_http_stats */
+    unsigned long tls_handshakes;  /**< as in struct esimlpa_http_stats */
+    unsigned long bytes_sent;      /**< as in struct esimlpa_http_stats */
+    unsigned long bytes_received;  /**< as in struct esimlpa_http_stats */
+};
+
+/** Create the built-in libcurl transport (@p opts may be NULL: defaults). */
 int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
                                struct esimlpa_http_transport **out);
+/** Free a transport made by esimlpa_curl_transport_new(). NULL-safe. */
 void esimlpa_curl_transport_free(struct esimlpa_http_transport *t);
+/** The statistics of a curl transport (all 0 for any other transport), by
+ *  the size rule of esimlpa.h "Out structs". */
+void esimlpa_curl_transport_stats_read(const struct esimlpa_http_transport *t,
+                                       struct esimlpa_http_stats *out);
+/** Deprecated, kept for programs built before the size rule: the statistics
+ *  in the frozen version-1 layout. Use esimlpa_curl_transport_stats_read(). */
 void esimlpa_curl_transport_stats(const struct esimlpa_http_transport *t,
-                                  struct esimlpa_http_stats *out);
+                                  struct esimlpa_http_stats_v1 *out);
 /** Detail of the last failure of this transport (curl's error text), "" if none. */
 const char *esimlpa_curl_transport_last_error(const struct esimlpa_http_transport *t);
 

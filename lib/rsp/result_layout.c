@@ -4,25 +4,6 @@
 
 #include "result_layout.h"
 
-size_t esimlpa__out_size(const void *out)
-{
-    size_t n = 0;
-    if (out)
-        memcpy(&n, out, sizeof n);
-    return n;
-}
-
-void esimlpa__out_copy(void *dst, const void *src, size_t src_size)
-{
-    size_t n = esimlpa__out_size(dst);
-    if (n > src_size)
-        n = src_size;
-    if (n < sizeof(size_t))
-        return;
-    memcpy(dst, src, n);
-    memcpy(dst, &n, sizeof n);
-}
-
 static void download_v1(struct esimlpa__download_result_v1 *o,
                         const struct esimlpa_download_result *r)
 {

@@ -13,6 +13,8 @@
 
 #include <esimlpa/download.h>
 
+#include "../util/out_struct.h"
+
 /* First options versions whose results follow the size rule. */
 #define ESIMLPA__DOWNLOAD_SIZED_VERSION 3
 #define ESIMLPA__RENEW_SIZED_VERSION 3
@@ -46,16 +48,6 @@ struct esimlpa__renew_result_v1 {
     enum esimlpa_renew_step resumed_at;
     char rollback_reason[256];
 };
-
-/* Copy @src (a current-layout struct of @src_size bytes whose first member
- * is size_t struct_size) into @dst by the size rule: dst->struct_size says
- * how big the caller's struct is; min(that, src_size) bytes are written and
- * dst->struct_size becomes that number. Fewer than sizeof(size_t): nothing
- * is written. */
-void esimlpa__out_copy(void *dst, const void *src, size_t src_size);
-
-/* The caller's struct_size (0 when @out is NULL). */
-size_t esimlpa__out_size(const void *out);
 
 /* Hand a download result over in the layout of options version @version. */
 void esimlpa__download_result_give(unsigned version, const struct esimlpa_download_result *full,

@@ -87,8 +87,8 @@ int main(int argc, char **argv)
     CHECK(r.isdp_aid_len >= 5);
     CHECK(r.iccid[0] != '\0');
     CHECK(smdpp_order_state(t.srv, "TEST-8K", st, sizeof st) == 0 && !strcmp(st, "installed"));
-    struct esimlpa_http_stats hs;
-    esimlpa_curl_transport_stats(w.curl, &hs);
+    struct esimlpa_http_stats hs = { .struct_size = sizeof hs };
+    esimlpa_curl_transport_stats_read(w.curl, &hs);
     CHECK(hs.requests == 4);
     CHECK(hs.tls_handshakes == 1);
     printf("TEST-8K: ICCID %s, BPP %zu bytes, %lu requests, %lu TLS handshake(s)\n", r.iccid,
