@@ -15,8 +15,10 @@
 extern "C" {
 #endif
 
+/** A context: one eUICC session over one transport (opaque). */
 typedef struct esimlpa_ctx esimlpa_ctx;
 
+/** Log levels, most important first. */
 enum esimlpa_log_level {
     ESIMLPA_LOG_ERROR = 0,
     ESIMLPA_LOG_WARN = 1,
@@ -32,12 +34,13 @@ typedef void (*esimlpa_log_fn)(void *user, enum esimlpa_log_level level, const c
  *  structs of versions 1 and 2 (without them) are still accepted. */
 #define ESIMLPA_CTX_OPTIONS_VERSION 3
 
+/** What esimlpa_ctx_new() builds a context with. */
 struct esimlpa_ctx_options {
     unsigned version;                       /**< ESIMLPA_CTX_OPTIONS_VERSION */
     struct esimlpa_apdu_transport *transport; /**< required; not owned by the context */
     unsigned store_data_mss;                /**< STORE DATA block size 1..255; 0 = default (255) */
     esimlpa_log_fn log;                     /**< optional */
-    void *log_user;
+    void *log_user;                         /**< passed to log */
     enum esimlpa_log_level log_level;       /**< highest level passed to log */
     int trace_apdu;                         /**< non-zero: log every APDU at ESIMLPA_LOG_TRACE;
                                                  APDUs carrying secrets (PrepareDownload: hashCc)
@@ -50,7 +53,7 @@ struct esimlpa_ctx_options {
     const uint8_t *isd_r_aid;               /**< ISD-R AID to select (5..16 bytes); NULL: the
                                                  standard AID, then the known AIDs of removable
                                                  eUICCs (the one that answers is remembered) */
-    size_t isd_r_aid_len;
+    size_t isd_r_aid_len;                   /**< bytes in isd_r_aid */
     long lock_wait_ms;                      /**< how long an operation waits while another
                                                  program holds the card; 0: 30000; < 0: no wait */
     long apdu_timeout_ms;                   /**< time one APDU exchange may take; 0: 30000 */

@@ -72,6 +72,8 @@ enum esimlpa_recovery_kind {
      *  could be reached) with reason postponed; @p count is 1 */
     ESIMLPA_RECOVERED_SESSION,
 };
+/** Told what the recovery before a download did (@p address and @p detail
+ *  are server/card text: show them escaped). */
 typedef void (*esimlpa_recovery_fn)(void *user, enum esimlpa_recovery_kind kind, size_t count,
                                     const char *address, const char *detail);
 
@@ -151,11 +153,12 @@ int esimlpa_notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transpor
 /** One event from an SM-DS: a profile waiting at rsp_server_address. */
 struct esimlpa_event {
     char *event_id;             /**< the matching ID to download it with */
-    char *rsp_server_address;
+    char *rsp_server_address;   /**< the SM-DP+ holding it (server text: show it escaped) */
 };
+/** The events an SM-DS returned; free with esimlpa_event_list_free(). */
 struct esimlpa_event_list {
-    struct esimlpa_event *items;
-    size_t count;
+    struct esimlpa_event *items;    /**< count entries */
+    size_t count;                   /**< number of events */
 };
 
 /**
@@ -165,6 +168,7 @@ struct esimlpa_event_list {
 int esimlpa_discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
                           const char *smds_address, const char *imei,
                           struct esimlpa_event_list **out);
+/** Free what esimlpa_discovery_run() returned. NULL-safe. */
 void esimlpa_event_list_free(struct esimlpa_event_list *list);
 
 

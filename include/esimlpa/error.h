@@ -16,8 +16,9 @@
 extern "C" {
 #endif
 
+/** Error codes: every fallible call returns 0 or one of these (negative). */
 enum esimlpa_error {
-    ESIMLPA_OK = 0,
+    ESIMLPA_OK = 0,                 /**< success */
 
     /* Generic (-1 .. -99) */
     ESIMLPA_EINVAL = -1,            /**< invalid argument from the caller */

@@ -30,8 +30,8 @@ extern "C" {
  *  a GSMA RSP CI root, as the eUICC lists it in euiccCiPKIdListForVerification
  *  (EUICCInfo1, SGP.22 §5.7.8). */
 struct esimlpa_ci_pkid {
-    const uint8_t *id;
-    size_t len;
+    const uint8_t *id;      /**< the identifier's bytes */
+    size_t len;             /**< bytes in id */
 };
 
 /** One HTTP response, filled by a transport's post(). Who frees body and
@@ -41,13 +41,14 @@ struct esimlpa_ci_pkid {
 struct esimlpa_http_response {
     long status;            /**< HTTP status code, e.g. 200, 204 */
     uint8_t *body;          /**< NUL-terminated for convenience (not counted in body_len) */
-    size_t body_len;
+    size_t body_len;        /**< bytes in body */
     char *admin_protocol;   /**< value of the X-Admin-Protocol header, or NULL; malloc'd */
 };
 
+/** An HTTP transport: the callbacks the ES9+/ES11 client posts through. */
 struct esimlpa_http_transport {
     unsigned version;   /**< ESIMLPA_HTTP_TRANSPORT_VERSION */
-    void *user;
+    void *user;         /**< passed to every callback */
     /**
      * POST @p body to @p url ("https://host[:port]/path"). @p headers is a
      * NULL-terminated list of "Name: value" lines. Returns 0 with *resp filled
@@ -95,7 +96,8 @@ struct esimlpa_http_transport {
  *  responses whose members come from malloc()). NULL-safe. */
 void esimlpa_http_response_clear(struct esimlpa_http_response *resp);
 
-/* 2 added use_test_ci, log and log_user; version 1 structs are still accepted. */
+/** Version of struct esimlpa_curl_options: 2 added use_test_ci, log and
+ *  log_user; version 1 structs are still accepted. */
 #define ESIMLPA_CURL_OPTIONS_VERSION 2
 
 /**
@@ -121,7 +123,7 @@ struct esimlpa_curl_options {
     int use_test_ci;             /**< non-zero: the bundled GSMA SGP.26 test CI set instead of
                                       the production set (test eUICCs and test SM-DP+s) */
     esimlpa_log_fn log;          /**< optional: notes such as a skipped expired bundled root */
-    void *log_user;
+    void *log_user;              /**< passed to log */
 };
 
 /** Statistics of a curl transport: what one session cost (an out struct:
