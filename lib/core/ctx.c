@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apdu/apdu_internal.h"
+#include "apdu/apdu_session.h"
 #include "core/card_lock.h"
 #include "core/esimlpa_version.h"
 #include "util/out_struct.h"
@@ -160,6 +160,16 @@ const struct esimlpa_es9_status *esimlpa_ctx_last_es9_status(const esimlpa_ctx *
 {
     static const struct esimlpa_es9_status none;
     return ctx ? &ctx->last_es9 : &none;
+}
+
+void esimlpa__ctx_set_es9_status(esimlpa_ctx *ctx, const struct esimlpa_es9_status *s)
+{
+    if (!ctx)
+        return;
+    if (s)
+        ctx->last_es9 = *s;
+    else
+        memset(&ctx->last_es9, 0, sizeof ctx->last_es9);
 }
 
 int esimlpa_ctx_last_result_code(const esimlpa_ctx *ctx)

@@ -404,7 +404,7 @@ static int download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options 
     if (!ctx)
         return ESIMLPA_EINVAL;
     esimlpa__clear_error(ctx);
-    memset(&ctx->last_es9, 0, sizeof ctx->last_es9);
+    esimlpa__ctx_set_es9_status(ctx, NULL);
     if (!opts || opts->version < 1 || opts->version > ESIMLPA_DOWNLOAD_OPTIONS_VERSION)
         return esimlpa__fail(ctx, ESIMLPA_EINVAL, "download: options missing or of version %u",
                              opts ? opts->version : 0);
