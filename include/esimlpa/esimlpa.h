@@ -39,7 +39,9 @@
  * esimlpa_curl_transport_stats() fill the frozen *_v1 structs.
  * Option structs grow the other way: by their version member. Structs the
  * library allocates or owns (lists, struct esimlpa_es9_status behind
- * esimlpa_ctx_last_es9_status()) only ever gain members at their end.
+ * esimlpa_ctx_last_es9_status()) only ever gain members at their end. The
+ * small value types struct esimlpa_profile_id and esimlpa_activation_code
+ * keep their layout; new data would come in a new struct.
  */
 #ifndef ESIMLPA_ESIMLPA_H
 #define ESIMLPA_ESIMLPA_H
