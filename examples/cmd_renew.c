@@ -131,8 +131,8 @@ static void print_result(struct cli *cli, const struct esimlpa_renew_result *r)
         cJSON *j = cJSON_CreateObject();
         json_add_str(j, "newIccid", r->new_iccid[0] ? r->new_iccid : NULL);
         json_add_str(j, "oldIccid", r->old_iccid[0] ? r->old_iccid : NULL);
-        if (r->download.isdp_aid_len)
-            json_add_hex(j, "isdpAid", r->download.isdp_aid, r->download.isdp_aid_len);
+        if (r->download && r->download->isdp_aid_len)
+            json_add_hex(j, "isdpAid", r->download->isdp_aid, r->download->isdp_aid_len);
         else
             cJSON_AddNullToObject(j, "isdpAid");   /* resume: the download was in another run */
         cJSON_AddBoolToObject(j, "enabled", r->enabled);
@@ -239,7 +239,8 @@ static int profile_renew(struct cli *cli, int argc, char **argv)
     o.discard_failed = a.discard_failed;
     o.journal_path = a.journal;
     o.step = renew_step;
-    struct esimlpa_renew_result r;
+    struct esimlpa_download_result dr = { .struct_size = sizeof dr };
+    struct esimlpa_renew_result r = { .struct_size = sizeof r, .download = &dr };
     rc = a.resume ? esimlpa_renew_resume(cli->ctx, &o, &r) : esimlpa_renew_run(cli->ctx, &o, &r);
     esimlpa_curl_transport_free(http);
     if (rc == ESIMLPA_EROLLED_BACK) {

@@ -228,7 +228,7 @@ static int profile_download(struct cli *cli, int argc, char **argv)
     o.state_dir = cli_state_dir(sdir, sizeof sdir);
     o.recovered = cli_recovered;
     o.recovered_user = cli;
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     cli_signals_begin(cli);
     int rc = esimlpa_download_run(cli->ctx, &o, &r);
     int signalled = cli_signalled();

@@ -204,6 +204,7 @@ int cli_exit_status(int code)
     case ESIMLPA_EBADAID:
     case ESIMLPA_ETOOLONG:
     case ESIMLPA_EBADTEXT:
+    case ESIMLPA_EBADADDRESS:
         return EXIT_USAGE;
     default:
         return EXIT_CARD;

@@ -198,7 +198,7 @@ int main(int argc, char **argv)
     o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
     o.download = &d;
     o.delete_old = delete_old;
-    struct esimlpa_renew_result r;
+    struct esimlpa_renew_result r = { .struct_size = sizeof r };  /* see esimlpa.h "Out structs" */
     rc = esimlpa_renew_run(ctx, &o, &r);
     if (rc != ESIMLPA_OK) {
         /* e.g. "renew: new profile ... installed but enabling it failed (...);

@@ -243,7 +243,7 @@ int main(int argc, char **argv)
         o.http = &w.base.pub;
         o.confirmation_code = "12345678";
         o.keep_notification = 1;
-        struct esimlpa_download_result r;
+        struct esimlpa_download_result r = { .struct_size = sizeof r };
         int x = esimlpa_download_run(ctx, &o, &r);
         fprintf(stderr, "download %s: %d %s\n", acs[i], x, esimlpa_ctx_last_error(ctx));
     }

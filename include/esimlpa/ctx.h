@@ -15,8 +15,10 @@
 extern "C" {
 #endif
 
+/** A context: one eUICC session over one transport (opaque). */
 typedef struct esimlpa_ctx esimlpa_ctx;
 
+/** Log levels, most important first. */
 enum esimlpa_log_level {
     ESIMLPA_LOG_ERROR = 0,
     ESIMLPA_LOG_WARN = 1,
@@ -32,12 +34,13 @@ typedef void (*esimlpa_log_fn)(void *user, enum esimlpa_log_level level, const c
  *  structs of versions 1 and 2 (without them) are still accepted. */
 #define ESIMLPA_CTX_OPTIONS_VERSION 3
 
+/** What esimlpa_ctx_new() builds a context with. */
 struct esimlpa_ctx_options {
     unsigned version;                       /**< ESIMLPA_CTX_OPTIONS_VERSION */
     struct esimlpa_apdu_transport *transport; /**< required; not owned by the context */
     unsigned store_data_mss;                /**< STORE DATA block size 1..255; 0 = default (255) */
     esimlpa_log_fn log;                     /**< optional */
-    void *log_user;
+    void *log_user;                         /**< passed to log */
     enum esimlpa_log_level log_level;       /**< highest level passed to log */
     int trace_apdu;                         /**< non-zero: log every APDU at ESIMLPA_LOG_TRACE;
                                                  APDUs carrying secrets (PrepareDownload: hashCc)
@@ -50,7 +53,7 @@ struct esimlpa_ctx_options {
     const uint8_t *isd_r_aid;               /**< ISD-R AID to select (5..16 bytes); NULL: the
                                                  standard AID, then the known AIDs of removable
                                                  eUICCs (the one that answers is remembered) */
-    size_t isd_r_aid_len;
+    size_t isd_r_aid_len;                   /**< bytes in isd_r_aid */
     long lock_wait_ms;                      /**< how long an operation waits while another
                                                  program holds the card; 0: 30000; < 0: no wait */
     long apdu_timeout_ms;                   /**< time one APDU exchange may take; 0: 30000 */
@@ -123,15 +126,31 @@ struct esimlpa_es9_status;
  */
 const struct esimlpa_es9_status *esimlpa_ctx_last_es9_status(const esimlpa_ctx *ctx);
 
-/** Counters for benchmarks and cost reports. */
+/** Counters for benchmarks and cost reports (an out struct: set struct_size,
+ *  see esimlpa.h "Out structs"). */
 struct esimlpa_ctx_stats {
+    size_t struct_size;         /**< in: sizeof the caller's struct; out: bytes written */
     unsigned long apdus;        /**< command APDUs sent through the transport */
     unsigned long bytes_sent;   /**< command bytes */
     unsigned long bytes_received; /**< response bytes incl. SW */
-    unsigned long store_data_blocks;
-    unsigned long get_responses;
+    unsigned long store_data_blocks; /**< STORE DATA commands (one per block) */
+    unsigned long get_responses; /**< GET RESPONSE commands */
 };
-void esimlpa_ctx_stats_get(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats *out);
+/** The counters of @p ctx since it was created (all 0 for a NULL @p ctx), by
+ *  the size rule of esimlpa.h "Out structs". */
+void esimlpa_ctx_stats_read(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats *out);
+
+/** struct esimlpa_ctx_stats as it was before the size rule (frozen). */
+struct esimlpa_ctx_stats_v1 {
+    unsigned long apdus;             /**< as in struct esimlpa_ctx_stats */
+    unsigned long bytes_sent;        /**< as in struct esimlpa_ctx_stats */
+    unsigned long bytes_received;    /**< as in struct esimlpa_ctx_stats */
+    unsigned long store_data_blocks; /**< as in struct esimlpa_ctx_stats */
+    unsigned long get_responses;     /**< as in struct esimlpa_ctx_stats */
+};
+/** Deprecated, kept for programs built before the size rule: the counters in
+ *  the frozen version-1 layout. Use esimlpa_ctx_stats_read(). */
+void esimlpa_ctx_stats_get(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats_v1 *out);
 
 /** Library version string, e.g. "0.1.0". */
 const char *esimlpa_version(void);

@@ -72,13 +72,19 @@ enum esimlpa_recovery_kind {
      *  could be reached) with reason postponed; @p count is 1 */
     ESIMLPA_RECOVERED_SESSION,
 };
+/** Told what the recovery before a download did (@p address and @p detail
+ *  are server/card text: show them escaped). */
 typedef void (*esimlpa_recovery_fn)(void *user, enum esimlpa_recovery_kind kind, size_t count,
                                     const char *address, const char *detail);
 
-/** Version 2 added progress2, no_recover, state_dir and recovered; version-1 structs
- *  (without them) are still accepted. */
-#define ESIMLPA_DOWNLOAD_OPTIONS_VERSION 2
+/** Version 2 added progress2, no_recover, state_dir and recovered; version 3
+ *  means the result struct follows the size rule (struct_size, see
+ *  esimlpa.h "Out structs"). Older versions are still accepted: with them the
+ *  result has the version-1 layout (the members after struct_size, without
+ *  it). */
+#define ESIMLPA_DOWNLOAD_OPTIONS_VERSION 3
 
+/** What esimlpa_download_run() does and with what. */
 struct esimlpa_download_options {
     unsigned version;                 /**< ESIMLPA_DOWNLOAD_OPTIONS_VERSION */
     const char *activation_code;      /**< "LPA:1$host$matchingId..." ... */
@@ -91,9 +97,9 @@ struct esimlpa_download_options {
     const char *imei;                 /**< optional 15/16 digits; its first 8 give the TAC */
     struct esimlpa_http_transport *http; /**< required */
     esimlpa_consent_fn consent;       /**< NULL: accept */
-    void *consent_user;
+    void *consent_user;               /**< passed to consent */
     esimlpa_progress_fn progress;     /**< optional */
-    void *progress_user;
+    void *progress_user;              /**< passed to progress and progress2 */
     int keep_notification;            /**< non-zero: do not send the install notification now */
     /* version 2 */
     esimlpa_progress2_fn progress2;   /**< optional; called instead of progress, with progress_user */
@@ -115,12 +121,16 @@ struct esimlpa_download_options {
      */
     const char *state_dir;
     esimlpa_recovery_fn recovered;    /**< optional: told what the recovery did */
-    void *recovered_user;
+    void *recovered_user;             /**< passed to recovered */
 };
 
+/** What esimlpa_download_run() installed (an out struct: set struct_size,
+ *  see esimlpa.h "Out structs"). */
 struct esimlpa_download_result {
-    char iccid[ESIMLPA_ICCID_MAX + 1];
-    uint8_t isdp_aid[ESIMLPA_AID_MAX]; size_t isdp_aid_len;
+    size_t struct_size;               /**< in: sizeof the caller's struct; out: bytes written */
+    char iccid[ESIMLPA_ICCID_MAX + 1]; /**< ICCID of the installed profile ("" if unknown) */
+    uint8_t isdp_aid[ESIMLPA_AID_MAX]; /**< its ISD-P AID */
+    size_t isdp_aid_len;              /**< bytes in isdp_aid (0 if unknown) */
     long notification_seq;            /**< seqNumber of the install notification */
     int notification_delivered;       /**< 1: sent and removed from the eUICC */
     size_t bpp_size;                  /**< bytes of the bound profile package */
@@ -143,11 +153,12 @@ int esimlpa_notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transpor
 /** One event from an SM-DS: a profile waiting at rsp_server_address. */
 struct esimlpa_event {
     char *event_id;             /**< the matching ID to download it with */
-    char *rsp_server_address;
+    char *rsp_server_address;   /**< the SM-DP+ holding it (server text: show it escaped) */
 };
+/** The events an SM-DS returned; free with esimlpa_event_list_free(). */
 struct esimlpa_event_list {
-    struct esimlpa_event *items;
-    size_t count;
+    struct esimlpa_event *items;    /**< count entries */
+    size_t count;                   /**< number of events */
 };
 
 /**
@@ -157,6 +168,7 @@ struct esimlpa_event_list {
 int esimlpa_discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
                           const char *smds_address, const char *imei,
                           struct esimlpa_event_list **out);
+/** Free what esimlpa_discovery_run() returned. NULL-safe. */
 void esimlpa_event_list_free(struct esimlpa_event_list *list);
 
 

@@ -16,8 +16,9 @@
 extern "C" {
 #endif
 
+/** Error codes: every fallible call returns 0 or one of these (negative). */
 enum esimlpa_error {
-    ESIMLPA_OK = 0,
+    ESIMLPA_OK = 0,                 /**< success */
 
     /* Generic (-1 .. -99) */
     ESIMLPA_EINVAL = -1,            /**< invalid argument from the caller */
@@ -90,6 +91,7 @@ enum esimlpa_error {
     ESIMLPA_EES9_BADRESPONSE = -552,/**< response JSON malformed or missing a required field */
     ESIMLPA_EBADACTIVATION = -553,  /**< malformed activation code */
     ESIMLPA_EHEADER = -554,         /**< missing or unsupported X-Admin-Protocol / content type */
+    ESIMLPA_EBADADDRESS = -555,     /**< not a valid SM-DP+ address (FQDN[:port], as in an activation code) */
 
     /* Download flow (-560 .. -649) */
     ESIMLPA_EREFUSED = -560,            /**< the user (consent callback) refused the profile */

@@ -24,7 +24,7 @@ enum esimlpa_es9_exec_status {
 /** The last ES9+/ES11 status. Strings are NUL-terminated, "" when absent;
  *  server text is truncated and control characters are replaced by '?'. */
 struct esimlpa_es9_status {
-    enum esimlpa_es9_exec_status status;
+    enum esimlpa_es9_exec_status status; /**< functionExecutionStatus.status */
     long http_status;              /**< HTTP status of that answer, 0 if none */
     char function[32];             /**< e.g. "authenticateClient" */
     char subject_code[16];         /**< statusCodeData.subjectCode, e.g. "8.2.6" */

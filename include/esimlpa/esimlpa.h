@@ -19,6 +19,29 @@
  * on other threads shares cJSON's global error position with the library
  * (cJSON_GetErrorPtr may then report the library's parse): use
  * cJSON_ParseWithLengthOpts' return_parse_end instead.
+ *
+ * @par Out structs (the size rule)
+ * Every struct the library fills in the caller's memory (struct
+ * esimlpa_download_result, esimlpa_renew_result, esimlpa_ctx_stats,
+ * esimlpa_http_stats) starts with `size_t struct_size`. Set it to the
+ * struct's size before the call:
+ * @code
+ * struct esimlpa_download_result r = { .struct_size = sizeof r };
+ * @endcode
+ * The library writes at most struct_size bytes (the members that fit; never
+ * a byte past it) and leaves the number it wrote in struct_size. New members
+ * are only ever appended, so a program built against an older header keeps
+ * working with a newer library, and a newer program can tell from
+ * struct_size whether a member was filled. Fewer than sizeof(size_t):
+ * nothing is written. Programs built before the rule keep their layouts:
+ * download and renew options of version 1 and 2 get the old result layouts
+ * (without struct_size), and esimlpa_ctx_stats_get() /
+ * esimlpa_curl_transport_stats() fill the frozen *_v1 structs.
+ * Option structs grow the other way: by their version member. Structs the
+ * library allocates or owns (lists, struct esimlpa_es9_status behind
+ * esimlpa_ctx_last_es9_status()) only ever gain members at their end. The
+ * small value types struct esimlpa_profile_id and esimlpa_activation_code
+ * keep their layout; new data would come in a new struct.
  */
 #ifndef ESIMLPA_ESIMLPA_H
 #define ESIMLPA_ESIMLPA_H

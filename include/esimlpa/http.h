@@ -21,29 +21,34 @@
 extern "C" {
 #endif
 
-/* 2 added last_error, 3 set_euicc_ci and set_abort; structs of older
- * versions (without them) are still accepted. */
-#define ESIMLPA_HTTP_TRANSPORT_VERSION 3
+/** Version of struct esimlpa_http_transport: 2 added last_error, 3 set_euicc_ci
+ *  and set_abort, 4 release; structs of older versions (without them) are
+ *  still accepted. */
+#define ESIMLPA_HTTP_TRANSPORT_VERSION 4
 
 /** A certificate issuer's public key identifier: the SubjectKeyIdentifier of
  *  a GSMA RSP CI root, as the eUICC lists it in euiccCiPKIdListForVerification
  *  (EUICCInfo1, SGP.22 §5.7.8). */
 struct esimlpa_ci_pkid {
-    const uint8_t *id;
-    size_t len;
+    const uint8_t *id;      /**< the identifier's bytes */
+    size_t len;             /**< bytes in id */
 };
 
-/** One HTTP response. The transport allocates body with malloc(); the caller frees it. */
+/** One HTTP response, filled by a transport's post(). Who frees body and
+ *  admin_protocol: the transport's release() when it has one (version >= 4,
+ *  any allocator), else the library with free() (so they must come from
+ *  malloc()). */
 struct esimlpa_http_response {
     long status;            /**< HTTP status code, e.g. 200, 204 */
     uint8_t *body;          /**< NUL-terminated for convenience (not counted in body_len) */
-    size_t body_len;
+    size_t body_len;        /**< bytes in body */
     char *admin_protocol;   /**< value of the X-Admin-Protocol header, or NULL; malloc'd */
 };
 
+/** An HTTP transport: the callbacks the ES9+/ES11 client posts through. */
 struct esimlpa_http_transport {
     unsigned version;   /**< ESIMLPA_HTTP_TRANSPORT_VERSION */
-    void *user;
+    void *user;         /**< passed to every callback */
     /**
      * POST @p body to @p url ("https://host[:port]/path"). @p headers is a
      * NULL-terminated list of "Name: value" lines. Returns 0 with *resp filled
@@ -75,11 +80,24 @@ struct esimlpa_http_transport {
      * returns non-zero. @p should_abort NULL clears it.
      */
     void (*set_abort)(void *user, int (*should_abort)(void *abort_user), void *abort_user);
+    /**
+     * Optional (may be NULL; only read when version >= 4): give back what
+     * post() put into @p resp (body, admin_protocol), allocated any way the
+     * transport likes (a pool, a static buffer, its own heap). The library
+     * calls it exactly once after every post() -- also after a failed one,
+     * with whatever post() left in @p resp -- once it no longer reads the
+     * response, and then forgets the pointers. NULL: the library frees both
+     * with free().
+     */
+    void (*release)(void *user, struct esimlpa_http_response *resp);
 };
 
+/** Free a response's body and admin_protocol with free() and zero it (for
+ *  responses whose members come from malloc()). NULL-safe. */
 void esimlpa_http_response_clear(struct esimlpa_http_response *resp);
 
-/* 2 added use_test_ci, log and log_user; version 1 structs are still accepted. */
+/** Version of struct esimlpa_curl_options: 2 added use_test_ci, log and
+ *  log_user; version 1 structs are still accepted. */
 #define ESIMLPA_CURL_OPTIONS_VERSION 2
 
 /**
@@ -105,22 +123,42 @@ struct esimlpa_curl_options {
     int use_test_ci;             /**< non-zero: the bundled GSMA SGP.26 test CI set instead of
                                       the production set (test eUICCs and test SM-DP+s) */
     esimlpa_log_fn log;          /**< optional: notes such as a skipped expired bundled root */
-    void *log_user;
+    void *log_user;              /**< passed to log */
 };
 
-/** Statistics of a curl transport: what one session cost. */
+/** Statistics of a curl transport: what one session cost (an out struct:
+ *  set struct_size, see esimlpa.h "Out structs"). */
 struct esimlpa_http_stats {
-    unsigned long requests;
+    size_t struct_size;            /**< in: sizeof the caller's struct; out: bytes written */
+    unsigned long requests;        /**< POSTs made */
     unsigned long connections;     /**< new TCP connections opened */
     unsigned long tls_handshakes;  /**< new TLS sessions negotiated */
-    unsigned long bytes_sent, bytes_received;
+    unsigned long bytes_sent;      /**< request body bytes */
+    unsigned long bytes_received;  /**< response body bytes */
 };
 
+/** struct esimlpa_http_stats as it was before the size rule (frozen). */
+struct esimlpa_http_stats_v1 {
+    unsigned long requests;        /**< as in struct esimlpa_http_stats */
+    unsigned long connections;     /**< as in struct esimlpa_http_stats */
+    unsigned long tls_handshakes;  /**< as in struct esimlpa_http_stats */
+    unsigned long bytes_sent;      /**< as in struct esimlpa_http_stats */
+    unsigned long bytes_received;  /**< as in struct esimlpa_http_stats */
+};
+
+/** Create the built-in libcurl transport (@p opts may be NULL: defaults). */
 int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
                                struct esimlpa_http_transport **out);
+/** Free a transport made by esimlpa_curl_transport_new(). NULL-safe. */
 void esimlpa_curl_transport_free(struct esimlpa_http_transport *t);
+/** The statistics of a curl transport (all 0 for any other transport), by
+ *  the size rule of esimlpa.h "Out structs". */
+void esimlpa_curl_transport_stats_read(const struct esimlpa_http_transport *t,
+                                       struct esimlpa_http_stats *out);
+/** Deprecated, kept for programs built before the size rule: the statistics
+ *  in the frozen version-1 layout. Use esimlpa_curl_transport_stats_read(). */
 void esimlpa_curl_transport_stats(const struct esimlpa_http_transport *t,
-                                  struct esimlpa_http_stats *out);
+                                  struct esimlpa_http_stats_v1 *out);
 /** Detail of the last failure of this transport (curl's error text), "" if none. */
 const char *esimlpa_curl_transport_last_error(const struct esimlpa_http_transport *t);
 

@@ -33,6 +33,7 @@ struct esimlpa_qmi_options {
      *  card is not ready at once; 0 = none. */
     unsigned switch_delay_ms;
 };
+/** Version of struct esimlpa_qmi_options. */
 #define ESIMLPA_QMI_OPTIONS_VERSION 1
 
 /**
@@ -43,6 +44,7 @@ struct esimlpa_qmi_options {
  */
 int esimlpa_qmi_transport_new(const struct esimlpa_qmi_options *opts,
                               struct esimlpa_apdu_transport **out);
+/** Disconnect (if connected) and free a QMI transport. NULL-safe. */
 void esimlpa_qmi_transport_free(struct esimlpa_apdu_transport *t);
 
 /** Detail of the last QMI failure ("UIM Open Logical Channel: QMI error

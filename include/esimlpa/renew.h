@@ -18,8 +18,12 @@ extern "C" {
 
 /** Version 1: download, old_profile, delete_old, refresh.
  *  Version 2 adds the check, rollback, journal and step fields below and
- *  the version-2 part of struct esimlpa_renew_result. */
-#define ESIMLPA_RENEW_OPTIONS_VERSION 2
+ *  the version-2 part of the result. Version 3: struct esimlpa_renew_result
+ *  follows the size rule (struct_size, see esimlpa.h "Out structs") and the
+ *  download details go where its download member points. With versions 1
+ *  and 2 the result has the layout of those versions (no struct_size, the
+ *  download result embedded, version 1 without the part from rolled_back). */
+#define ESIMLPA_RENEW_OPTIONS_VERSION 3
 
 /** Steps of a renewal, as written to the journal before each one starts. */
 enum esimlpa_renew_step {
@@ -63,7 +67,7 @@ typedef void (*esimlpa_renew_step_fn)(void *user, enum esimlpa_renew_step step);
 
 /** What esimlpa_renew_run() does and with what. */
 struct esimlpa_renew_options {
-    unsigned version;                 /**< ESIMLPA_RENEW_OPTIONS_VERSION (1 still accepted) */
+    unsigned version;                 /**< ESIMLPA_RENEW_OPTIONS_VERSION (1 and 2 still accepted) */
     /** Required: how to download the new profile (activation code, HTTP
      *  transport, consent, progress...). keep_notification is ignored: all
      *  notifications are delivered at the end, with the same transport.
@@ -77,7 +81,7 @@ struct esimlpa_renew_options {
 
     /* ---- version 2 ---- */
     esimlpa_renew_check_fn check;     /**< NULL: a successful EnableProfile is the proof */
-    void *check_user;
+    void *check_user;                 /**< passed to check */
     long check_timeout_ms;            /**< <= 0: 120000 */
     int discard_failed;               /**< non-zero: after a rollback delete the new profile */
     /** Journal file (NULL: none), rewritten atomically (temporary file,
@@ -85,14 +89,18 @@ struct esimlpa_renew_options {
      *  when the renewal ended; esimlpa_renew_resume() reads it. */
     const char *journal_path;
     esimlpa_renew_step_fn step;       /**< optional, see esimlpa_renew_step_fn */
-    void *step_user;
+    void *step_user;                  /**< passed to step */
 };
 
-/** What esimlpa_renew_run() did; filled as far as the renewal got. */
+/** What esimlpa_renew_run() did; filled as far as the renewal got (an out
+ *  struct: set struct_size, see esimlpa.h "Out structs"). */
 struct esimlpa_renew_result {
+    size_t struct_size;               /**< in: sizeof the caller's struct; out: bytes written */
     char new_iccid[ESIMLPA_ICCID_MAX + 1];  /**< the downloaded profile ("" before the download) */
     char old_iccid[ESIMLPA_ICCID_MAX + 1];  /**< the replaced profile ("" if none was enabled) */
-    struct esimlpa_download_result download; /**< details of the download */
+    /** In, left as it is: NULL, or the caller's download result (its
+     *  struct_size set), filled with the details of the download. */
+    struct esimlpa_download_result *download;
     int enabled;                      /**< 1: the new profile is the enabled one */
     int old_deleted;                  /**< 1: the old profile was deleted */
     int old_reenabled;                /**< 1: enabling failed and the old profile was enabled again */
@@ -101,7 +109,7 @@ struct esimlpa_renew_result {
     int notification_error;           /**< 0, or the error of the first failed delivery */
     char notification_detail[256];    /**< its detail text ("" if none) */
 
-    /* ---- filled only with options version >= 2 ---- */
+    /* ---- filled only with options version >= 2 (always in the version-3 layout) ---- */
     int rolled_back;                  /**< 1: the check failed (or a resume could not prove
                                            the new profile) and the old one is enabled again */
     int new_deleted;                  /**< 1: the failed new profile was deleted (discard_failed) */

@@ -81,6 +81,7 @@ struct esimlpa_pcsc_options {
     const char *reader;      /**< reader name, or its index as a decimal string; NULL: first reader with a card */
     int protocol;            /**< 0 = T=0 or T=1 (card's choice), 1 = T=0 only, 2 = T=1 only */
 };
+/** Version of struct esimlpa_pcsc_options. */
 #define ESIMLPA_PCSC_OPTIONS_VERSION 1
 
 /**
@@ -90,6 +91,7 @@ struct esimlpa_pcsc_options {
  */
 int esimlpa_pcsc_transport_new(const struct esimlpa_pcsc_options *opts,
                                struct esimlpa_apdu_transport **out);
+/** Disconnect (if connected) and free a PC/SC transport. NULL-safe. */
 void esimlpa_pcsc_transport_free(struct esimlpa_apdu_transport *t);
 
 /**
@@ -97,6 +99,7 @@ void esimlpa_pcsc_transport_free(struct esimlpa_apdu_transport *t);
  * (free with esimlpa_pcsc_readers_free()); ESIMLPA_ENOREADER if there are none.
  */
 int esimlpa_pcsc_readers_list(char ***names);
+/** Free what esimlpa_pcsc_readers_list() returned. NULL-safe. */
 void esimlpa_pcsc_readers_free(char **names);
 
 /** Name of the reader the transport connected to, or NULL before connect. */
@@ -113,6 +116,7 @@ struct esimlpa_at_options {
     unsigned probe_timeout_ms; /**< time for ATE0 and the =? test commands; 0 = 2000 */
     int force_csim;            /**< 1: never use AT+CCHO/CGLA, only AT+CSIM */
 };
+/** Version of struct esimlpa_at_options. */
 #define ESIMLPA_AT_OPTIONS_VERSION 1
 
 /**
@@ -125,6 +129,7 @@ struct esimlpa_at_options {
  */
 int esimlpa_at_transport_new(const struct esimlpa_at_options *opts,
                              struct esimlpa_apdu_transport **out);
+/** Close (if open) and free an AT-modem transport. NULL-safe. */
 void esimlpa_at_transport_free(struct esimlpa_apdu_transport *t);
 
 /** Detail of the last AT transport failure ("AT+CGLA: +CME ERROR: 4"), "" if none. */

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apdu/apdu_internal.h"
+#include "apdu/apdu_session.h"
 #include "core/card_lock.h"
 #include "core/esimlpa_version.h"
+#include "util/out_struct.h"
 
 #define DEFAULT_MSS 255u
 #define MAX_MSS 255u
@@ -161,20 +162,43 @@ const struct esimlpa_es9_status *esimlpa_ctx_last_es9_status(const esimlpa_ctx *
     return ctx ? &ctx->last_es9 : &none;
 }
 
+void esimlpa__ctx_set_es9_status(esimlpa_ctx *ctx, const struct esimlpa_es9_status *s)
+{
+    if (!ctx)
+        return;
+    if (s)
+        ctx->last_es9 = *s;
+    else
+        memset(&ctx->last_es9, 0, sizeof ctx->last_es9);
+}
+
 int esimlpa_ctx_last_result_code(const esimlpa_ctx *ctx)
 {
     return ctx ? ctx->last_result_code : -1;
 }
 
-void esimlpa_ctx_stats_get(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats *out)
+void esimlpa_ctx_stats_read(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats *out)
+{
+    struct esimlpa_ctx_stats s;
+    memset(&s, 0, sizeof s);
+    if (ctx)
+        s = ctx->stats;
+    s.struct_size = sizeof s;
+    esimlpa__out_copy(out, &s, sizeof s);
+}
+
+void esimlpa_ctx_stats_get(const esimlpa_ctx *ctx, struct esimlpa_ctx_stats_v1 *out)
 {
     if (!out)
         return;
-    if (!ctx) {
-        memset(out, 0, sizeof *out);
+    memset(out, 0, sizeof *out);
+    if (!ctx)
         return;
-    }
-    *out = ctx->stats;
+    out->apdus = ctx->stats.apdus;
+    out->bytes_sent = ctx->stats.bytes_sent;
+    out->bytes_received = ctx->stats.bytes_received;
+    out->store_data_blocks = ctx->stats.store_data_blocks;
+    out->get_responses = ctx->stats.get_responses;
 }
 
 const char *esimlpa_version(void)

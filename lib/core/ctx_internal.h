@@ -73,6 +73,10 @@ int esimlpa__fail(esimlpa_ctx *ctx, int code, const char *fmt, ...)
 int esimlpa__fail_result(esimlpa_ctx *ctx, int code, long result, const char *function,
                          const char *result_name);
 void esimlpa__clear_error(esimlpa_ctx *ctx);
+/* Set what esimlpa_ctx_last_es9_status() reports (the flows of lib/rsp tell
+ * the context what the SM-DP+/SM-DS said through this, never by writing
+ * ctx->last_es9); @s NULL clears it. */
+void esimlpa__ctx_set_es9_status(esimlpa_ctx *ctx, const struct esimlpa_es9_status *s);
 void esimlpa__log(esimlpa_ctx *ctx, enum esimlpa_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

@@ -78,6 +78,7 @@ static const struct error_entry errors[] = {
     E(ESIMLPA_EES9_BADRESPONSE, "malformed SM-DP+/SM-DS response"),
     E(ESIMLPA_EBADACTIVATION, "malformed activation code"),
     E(ESIMLPA_EHEADER, "missing or unsupported X-Admin-Protocol or content type"),
+    E(ESIMLPA_EBADADDRESS, "invalid SM-DP+ address"),
 
     E(ESIMLPA_EREFUSED, "profile refused by the user"),
     E(ESIMLPA_ECC_REQUIRED, "confirmation code required"),

@@ -9,6 +9,7 @@
 #include <SetDefaultDpAddressResponse.h>
 
 #include "es10_common.h"
+#include "../es9p/es9p_address.h"
 
 /* An FQDN is at most 255 bytes (RFC 1035 §2.3.4). */
 #define ADDRESS_MAX 255
@@ -79,6 +80,12 @@ int esimlpa_default_dp_address_set(esimlpa_ctx *ctx, const char *address)
     if (n > ADDRESS_MAX)
         return esimlpa__fail(ctx, ESIMLPA_ETOOLONG, "%s: address of %zu bytes (at most %d)",
                              what, n, ADDRESS_MAX);
+    /* The eUICC hands this address to the LPA as the SM-DP+ of a download
+     * without an activation code (SGP.22 §3.1.1.3 / §5.7.4): it must be what
+     * an activation code may carry, an FQDN with an optional port. */
+    char why[96];
+    if (n > 0 && esimlpa__es9p_address_check(address, n, why, sizeof why) != 0)
+        return esimlpa__fail(ctx, ESIMLPA_EBADADDRESS, "%s: SM-DP+ address %s", what, why);
     SetDefaultDpAddressRequest_t req;
     memset(&req, 0, sizeof req);
     req.defaultDpAddress.buf = (uint8_t *)address;  /* not freed: encoded only */

@@ -304,10 +304,16 @@ static void status_detail(const struct esimlpa__es9p *c, char *buf, size_t cap)
              s->message[0] ? ": " : "", s->message);
 }
 
-static void response_free(struct esimlpa_http_response *r)
+/* Give a response back to the transport that filled it: its release()
+ * (version >= 4) or free() (http.h). */
+static void response_free(const struct esimlpa_http_transport *t, struct esimlpa_http_response *r)
 {
-    free(r->body);
-    free(r->admin_protocol);
+    if (t->version >= 4 && t->release) {
+        t->release(t->user, r);
+    } else {
+        free(r->body);
+        free(r->admin_protocol);
+    }
     memset(r, 0, sizeof *r);
 }
 
@@ -459,7 +465,7 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
     free(body);
     wipe_json_strings(req);
     if (rc != 0) {
-        response_free(&r);
+        response_free(c->http, &r);
         if (rc > 0)
             rc = ESIMLPA_EHTTP;
         char why[300];
@@ -470,25 +476,25 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
     c->status.http_status = r.status;
     size_t cap = c->max_response ? c->max_response : ESIMLPA__ES9P_DEFAULT_MAX_RESPONSE;
     if (r.body_len > cap) {
-        response_free(&r);
+        response_free(c->http, &r);
         return esimlpa__fail(c->ctx, ESIMLPA_EHTTP_TOOBIG, "%s: response larger than %zu bytes",
                              fn, cap);
     }
     if (!r.body && r.body_len) {
-        response_free(&r);
+        response_free(c->http, &r);
         return esimlpa__fail(c->ctx, ESIMLPA_EINTERNAL, "%s: transport gave no body", fn);
     }
     if (r.admin_protocol && strncasecmp(r.admin_protocol, "gsma/rsp/v", 10) != 0) {
         char shown[40];
         copy_clean(shown, sizeof shown, r.admin_protocol);
-        response_free(&r);
+        response_free(c->http, &r);
         return esimlpa__fail(c->ctx, ESIMLPA_EHEADER,
                              "%s: unsupported X-Admin-Protocol \"%s\" in the response", fn, shown);
     }
 
     if (take_name && r.body && r.body_len && r.status >= 200 && r.status <= 299 &&
         take_raw_b64(&r, take_name, cap, take) < 0) {
-        response_free(&r);
+        response_free(c->http, &r);
         return esimlpa__fail(c->ctx, ESIMLPA_ENOMEM, "%s: out of memory", fn);
     }
     const char *why = NULL;
@@ -505,10 +511,10 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
         }
         cJSON_Delete(json);
         long st = r.status;
-        response_free(&r);
+        response_free(c->http, &r);
         return esimlpa__fail(c->ctx, ESIMLPA_EHTTP_STATUS, "%s: HTTP status %ld%s", fn, st, detail);
     }
-    response_free(&r);
+    response_free(c->http, &r);
 
     if (!want_json) {
         /* handleNotification: 204 and no body expected; any 2xx is fine. */

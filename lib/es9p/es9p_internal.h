@@ -28,6 +28,8 @@
 #include <esimlpa/es9p.h>
 #include <esimlpa/http.h>
 
+#include "es9p_address.h"
+
 #define ESIMLPA__ES9P_DEFAULT_MAX_RESPONSE ((size_t)4 << 20)  /* bytes of JSON */
 #define ESIMLPA__ES9P_MAX_JSON_DEPTH 16
 #define ESIMLPA__ES11_MAX_EVENTS 1024   /* eventEntries of one ES11 authenticateClient */
@@ -116,10 +118,6 @@ int esimlpa__es9p_handle_notification(struct esimlpa__es9p *c, const char *addre
 int esimlpa__es9p_cancel_session(struct esimlpa__es9p *c, const char *smdp_address,
                                  const char *transaction_id,
                                  const uint8_t *cancel_session_resp, size_t csr_len);
-
-/* Address check (FQDN[:port], no scheme/path/spaces): 0 or -1 with a reason
- * ("has an invalid character '/'"...) written into @why. */
-int esimlpa__es9p_address_check(const char *addr, size_t len, char *why, size_t why_len);
 
 /* Table of known subject/reason pairs (SGP.22 notes §5.5). */
 const char *esimlpa__es9p_status_text(const char *subject, const char *reason);

@@ -30,6 +30,7 @@
 #include "http/http_internal.h"
 #include "http/rsp_ci_bundle.h"
 #include "http/tls_policy.h"
+#include "util/out_struct.h"
 
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TOTAL_MS 60000L
@@ -482,16 +483,32 @@ void esimlpa_curl_transport_free(struct esimlpa_http_transport *t)
     free(ct);
 }
 
+void esimlpa_curl_transport_stats_read(const struct esimlpa_http_transport *t,
+                                       struct esimlpa_http_stats *out)
+{
+    struct esimlpa_http_stats s;
+    memset(&s, 0, sizeof s);
+    const struct curl_transport *ct = as_curl(t);
+    if (ct)
+        s = ct->stats;
+    s.struct_size = sizeof s;
+    esimlpa__out_copy(out, &s, sizeof s);
+}
+
 void esimlpa_curl_transport_stats(const struct esimlpa_http_transport *t,
-                                  struct esimlpa_http_stats *out)
+                                  struct esimlpa_http_stats_v1 *out)
 {
     if (!out)
         return;
+    memset(out, 0, sizeof *out);
     const struct curl_transport *ct = as_curl(t);
-    if (ct)
-        *out = ct->stats;
-    else
-        memset(out, 0, sizeof(*out));
+    if (!ct)
+        return;
+    out->requests = ct->stats.requests;
+    out->connections = ct->stats.connections;
+    out->tls_handshakes = ct->stats.tls_handshakes;
+    out->bytes_sent = ct->stats.bytes_sent;
+    out->bytes_received = ct->stats.bytes_received;
 }
 
 static const char *curl_last_error(void *user)

@@ -11,7 +11,7 @@
 void esimlpa__session_sync_status(struct esimlpa__session *s)
 {
     if (s->ctx)
-        s->ctx->last_es9 = s->es9.status;
+        esimlpa__ctx_set_es9_status(s->ctx, &s->es9.status);
 }
 
 void esimlpa__error_save(const esimlpa_ctx *ctx, struct esimlpa__saved_error *e)
@@ -20,7 +20,7 @@ void esimlpa__error_save(const esimlpa_ctx *ctx, struct esimlpa__saved_error *e)
     e->text[sizeof e->text - 1] = '\0';
     e->sw = ctx->last_sw;
     e->result_code = ctx->last_result_code;
-    e->es9 = ctx->last_es9;
+    e->es9 = *esimlpa_ctx_last_es9_status(ctx);
 }
 
 void esimlpa__error_restore(esimlpa_ctx *ctx, const struct esimlpa__saved_error *e,
@@ -29,7 +29,7 @@ void esimlpa__error_restore(esimlpa_ctx *ctx, const struct esimlpa__saved_error 
     snprintf(ctx->last_error, sizeof ctx->last_error, "%s%s", e->text, suffix ? suffix : "");
     ctx->last_sw = e->sw;
     ctx->last_result_code = e->result_code;
-    ctx->last_es9 = e->es9;
+    esimlpa__ctx_set_es9_status(ctx, &e->es9);
 }
 
 static const char *reason_name(long reason)

@@ -56,7 +56,7 @@ static int discovery_run(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
     if (!ctx)
         return ESIMLPA_EINVAL;
     esimlpa__clear_error(ctx);
-    memset(&ctx->last_es9, 0, sizeof ctx->last_es9);
+    esimlpa__ctx_set_es9_status(ctx, NULL);
     if (!out)
         return esimlpa__fail(ctx, ESIMLPA_EINVAL, "discovery: no output pointer");
     *out = NULL;

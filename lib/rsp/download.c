@@ -11,6 +11,7 @@
 #include <esimlpa/activation.h>
 
 #include "rsp_internal.h"
+#include "result_layout.h"
 
 const char *esimlpa_download_step_name(enum esimlpa_download_step step)
 {
@@ -397,18 +398,13 @@ static int run(struct run *r, struct esimlpa_download_result *out)
     return ESIMLPA_OK;
 }
 
-int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options *opts,
-                         struct esimlpa_download_result *out)
+static int download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options *opts,
+                        struct esimlpa_download_result *out)
 {
-    struct esimlpa_download_result local;
-    if (!out)
-        out = &local;
-    memset(out, 0, sizeof *out);
-    out->notification_seq = -1;
     if (!ctx)
         return ESIMLPA_EINVAL;
     esimlpa__clear_error(ctx);
-    memset(&ctx->last_es9, 0, sizeof ctx->last_es9);
+    esimlpa__ctx_set_es9_status(ctx, NULL);
     if (!opts || opts->version < 1 || opts->version > ESIMLPA_DOWNLOAD_OPTIONS_VERSION)
         return esimlpa__fail(ctx, ESIMLPA_EINVAL, "download: options missing or of version %u",
                              opts ? opts->version : 0);
@@ -448,5 +444,19 @@ int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options
         memcpy(out->iccid, r->md.iccid, sizeof out->iccid);
     run_free(r);
     free(r);
+    return rc;
+}
+
+int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options *opts,
+                         struct esimlpa_download_result *out)
+{
+    /* Filled in the library's layout, handed over in the caller's
+     * (result_layout.h): options before version 3 have the version-1 one. */
+    struct esimlpa_download_result full;
+    memset(&full, 0, sizeof full);
+    full.struct_size = sizeof full;
+    full.notification_seq = -1;
+    int rc = download_run(ctx, opts, &full);
+    esimlpa__download_result_give(opts && opts->version >= 1 ? opts->version : 1, &full, out);
     return rc;
 }

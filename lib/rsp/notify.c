@@ -10,7 +10,7 @@ int esimlpa__notification_deliver(esimlpa_ctx *ctx, struct esimlpa__es9p *es9, c
                                   const uint8_t *der, size_t der_len, long seq)
 {
     int rc = esimlpa__es9p_handle_notification(es9, address, der, der_len);
-    ctx->last_es9 = es9->status;
+    esimlpa__ctx_set_es9_status(ctx, &es9->status);
     if (rc != ESIMLPA_OK) {
         esimlpa__log(ctx, ESIMLPA_LOG_WARN, "notification %ld not delivered: %s", seq,
                      ctx->last_error);

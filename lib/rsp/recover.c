@@ -154,7 +154,7 @@ int esimlpa__recover_session(esimlpa_ctx *ctx, struct esimlpa_http_transport *ht
         free(resp);
     }
     esimlpa__clear_error(ctx);
-    memset(&ctx->last_es9, 0, sizeof ctx->last_es9);
+    esimlpa__ctx_set_es9_status(ctx, NULL);
     snprintf(txid, txid_cap, "%s", t);
     snprintf(address, address_cap, "%s", a);
     return told || crc == ESIMLPA_OK;

@@ -7,16 +7,15 @@
  * (renew_finish.c). The card is held for the whole renewal. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "renew_internal.h"
+#include "result_layout.h"
 
 #define DEFAULT_CHECK_TIMEOUT_MS 120000L
-
-/* The part of the result that version-1 callers have. */
-#define RESULT_V1_SIZE offsetof(struct esimlpa_renew_result, rolled_back)
 
 /* Enabling the new profile failed with @rc (detail saved in @err). Check
  * what the eUICC did: if the new profile is enabled after all (the answer
@@ -89,7 +88,7 @@ static long elapsed_ms(const struct timespec *t0)
 static int run_check(struct renew_run *r, const struct esimlpa_renew_options *o)
 {
     char aid[2 * ESIMLPA_AID_MAX + 1] = "";
-    const struct esimlpa_download_result *d = &r->res->download;
+    const struct esimlpa_download_result *d = r->res->download;
     for (size_t i = 0; i < d->isdp_aid_len && i < ESIMLPA_AID_MAX; i++)
         snprintf(aid + 2 * i, 3, "%02X", d->isdp_aid[i]);
     struct esimlpa_renew_check_info info = {
@@ -126,13 +125,13 @@ static void set_new_id(struct renew_run *r)
     struct esimlpa_renew_result *res = r->res;
     struct esimlpa_profile_id *id = &r->st.new_id;
     memset(id, 0, sizeof *id);
-    if (res->download.iccid[0]) {
+    if (res->download->iccid[0]) {
         id->kind = ESIMLPA_ID_ICCID;
-        snprintf(id->iccid, sizeof id->iccid, "%s", res->download.iccid);
+        snprintf(id->iccid, sizeof id->iccid, "%s", res->download->iccid);
     } else {
         id->kind = ESIMLPA_ID_AID;
-        memcpy(id->aid, res->download.isdp_aid, res->download.isdp_aid_len);
-        id->aid_len = res->download.isdp_aid_len;
+        memcpy(id->aid, res->download->isdp_aid, res->download->isdp_aid_len);
+        id->aid_len = res->download->isdp_aid_len;
     }
     r->st.have_new = 1;
 }
@@ -197,9 +196,15 @@ static int renew_flow(struct renew_run *r, const struct esimlpa_renew_options *o
     /* 2. Download; its notification is kept and delivered with the others. */
     if ((rc = renew__enter(r, ESIMLPA_RENEW_DOWNLOAD)) != ESIMLPA_OK)
         return rc;
-    struct esimlpa_download_options d = *opts->download;
+    /* The caller's options as far as its version has them; the result in
+     * the library's own layout (version 3). */
+    struct esimlpa_download_options d;
+    memset(&d, 0, sizeof d);
+    memcpy(&d, opts->download, opts->download->version >= 2
+                                   ? sizeof d : offsetof(struct esimlpa_download_options, progress2));
+    d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
     d.keep_notification = 1;
-    rc = esimlpa_download_run(ctx, &d, &res->download);
+    rc = esimlpa_download_run(ctx, &d, res->download);
     if (rc != ESIMLPA_OK) {
         struct esimlpa__saved_error e;
         esimlpa__error_save(ctx, &e);
@@ -210,7 +215,7 @@ static int renew_flow(struct renew_run *r, const struct esimlpa_renew_options *o
         esimlpa__error_restore(ctx, &e, NULL);
         return rc;
     }
-    snprintf(res->new_iccid, sizeof res->new_iccid, "%s", res->download.iccid);
+    snprintf(res->new_iccid, sizeof res->new_iccid, "%s", res->download->iccid);
     set_new_id(r);
 
     /* 3. Switch: EnableProfile disables the old one implicitly (§3.2.1). */
@@ -244,20 +249,20 @@ static int renew_flow(struct renew_run *r, const struct esimlpa_renew_options *o
 }
 
 /* Common set-up of run and resume: argument checks, the result, the run. */
-int renew__begin(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
-                       struct esimlpa_renew_result *result, struct esimlpa_renew_result *local,
-                       struct renew_run *r)
+int renew__begin(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts, struct renew_run *r)
 {
     memset(r, 0, sizeof *r);
-    r->res = result ? result : local;
-    memset(r->res, 0, (opts && opts->version >= 2) || !result ? sizeof *r->res : RESULT_V1_SIZE);
+    r->res = &r->full;
+    r->full.struct_size = sizeof r->full;
+    r->full.download = &r->dl;
+    r->dl.struct_size = sizeof r->dl;
     if (!opts || opts->version < 1 || opts->version > ESIMLPA_RENEW_OPTIONS_VERSION)
         return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: options missing or of unknown version");
-    if (!opts->download || !opts->download->http || !opts->download->http->post)
+    if (!opts->download || !opts->download->http || !opts->download->http->post ||
+        opts->download->version < 1)
         return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: download options with an HTTP transport are required");
     r->ctx = ctx;
     r->http = opts->download->http;
-    r->v2 = opts->version >= 2 || !result;
     if (opts->version >= 2) {
         r->journal = opts->journal_path;
         r->step_fn = opts->step;
@@ -266,23 +271,27 @@ int renew__begin(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
     return ESIMLPA_OK;
 }
 
-int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
-                      struct esimlpa_renew_result *result)
+/* Hand the result over in the caller's layout (result_layout.h). */
+void renew__give(const struct esimlpa_renew_options *opts, struct renew_run *r,
+                 struct esimlpa_renew_result *result)
 {
-    struct esimlpa_renew_result local;
-    struct renew_run r;
-    if (!ctx)
-        return ESIMLPA_EINVAL;
-    int rc = renew__begin(ctx, opts, result, &local, &r);
+    esimlpa__renew_result_give(opts && opts->version >= 1 ? opts->version : 1, &r->full, &r->dl,
+                               result);
+}
+
+static int renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                     struct renew_run *r)
+{
+    int rc = renew__begin(ctx, opts, r);
     if (rc != ESIMLPA_OK)
         return rc;
-    r.st.delete_old = opts->delete_old != 0;
-    r.st.refresh = opts->refresh != 0;
+    r->st.delete_old = opts->delete_old != 0;
+    r->st.refresh = opts->refresh != 0;
     if (opts->version >= 2) {
-        r.st.discard_failed = opts->discard_failed != 0;
-        r.st.check_requested = opts->check != NULL;
-        r.st.check_timeout_ms = opts->check_timeout_ms > 0 ? opts->check_timeout_ms
-                                                           : DEFAULT_CHECK_TIMEOUT_MS;
+        r->st.discard_failed = opts->discard_failed != 0;
+        r->st.check_requested = opts->check != NULL;
+        r->st.check_timeout_ms = opts->check_timeout_ms > 0 ? opts->check_timeout_ms
+                                                            : DEFAULT_CHECK_TIMEOUT_MS;
         if (opts->journal_path && !opts->journal_path[0])
             return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: empty journal path");
         if (opts->journal_path && access(opts->journal_path, F_OK) == 0)
@@ -294,7 +303,21 @@ int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts
      * the steps (the download, enable, check, delete each nest inside). */
     if ((rc = esimlpa__card_lock(ctx, "renew")) != ESIMLPA_OK)
         return rc;
-    rc = renew_flow(&r, opts);
+    rc = renew_flow(r, opts);
     esimlpa__card_unlock(ctx);
+    return rc;
+}
+
+int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                      struct esimlpa_renew_result *result)
+{
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    struct renew_run *r = calloc(1, sizeof *r);
+    if (!r)
+        return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "renew: out of memory");
+    int rc = renew_run(ctx, opts, r);
+    renew__give(opts, r, result);
+    free(r);
     return rc;
 }

@@ -188,11 +188,9 @@ int renew__rollback(struct renew_run *r)
                      "; deleting the new profile %s failed (%s)",
                      renew__id_text(&st->new_id, b2), discard_err);
     }
-    if (r->v2) {
-        r->res->rolled_back = 1;
-        r->res->new_deleted = deleted;
-        snprintf(r->res->rollback_reason, sizeof r->res->rollback_reason, "%s", st->reason);
-    }
+    r->res->rolled_back = 1;
+    r->res->new_deleted = deleted;
+    snprintf(r->res->rollback_reason, sizeof r->res->rollback_reason, "%s", st->reason);
     esimlpa__clear_error(ctx);
     return esimlpa__fail(ctx, ESIMLPA_EROLLED_BACK, "%s", msg);
 }

@@ -36,17 +36,18 @@ struct renew_run {
     const char *journal;              /* NULL: no journal */
     esimlpa_renew_step_fn step_fn;
     void *step_user;
-    struct esimlpa_renew_result *res;
-    int v2;                           /* result has its version-2 part */
+    struct esimlpa_renew_result *res;  /* = &full; handed over at the end (result_layout.h) */
+    struct esimlpa_renew_result full;
+    struct esimlpa_download_result dl; /* full.download points here */
     struct renew_state st;
 };
 
 /* ---- renew.c ---- */
-/* Check the options, clear the result (its version-1 part for version-1
- * options), set up @r. */
-int renew__begin(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
-                 struct esimlpa_renew_result *result, struct esimlpa_renew_result *local,
-                 struct renew_run *r);
+/* Check the options, set up @r with a cleared result in the library's layout. */
+int renew__begin(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts, struct renew_run *r);
+/* Hand r's result over to @result (may be NULL) in the layout of opts' version. */
+void renew__give(const struct esimlpa_renew_options *opts, struct renew_run *r,
+                 struct esimlpa_renew_result *result);
 
 /* ---- renew_journal.c ---- */
 /* Record @step in the state, write the journal atomically (when there is

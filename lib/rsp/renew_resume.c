@@ -6,6 +6,7 @@
  * misbehaved): the renewal rolls back. After the check passed, the renewal
  * is finished. See esimlpa_renew_resume() in renew.h. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "renew_internal.h"
@@ -102,19 +103,15 @@ static int resume_flow(struct renew_run *r, const char *path)
     }
 }
 
-int esimlpa_renew_resume(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
-                         struct esimlpa_renew_result *result)
+static int resume(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                  struct renew_run *r)
 {
-    struct esimlpa_renew_result local;
-    struct renew_run r;
-    if (!ctx)
-        return ESIMLPA_EINVAL;
-    int rc = renew__begin(ctx, opts, result, &local, &r);
+    int rc = renew__begin(ctx, opts, r);
     if (rc != ESIMLPA_OK)
         return rc;
-    if (!r.journal || !r.journal[0])
+    if (!r->journal || !r->journal[0])
         return esimlpa__fail(ctx, ESIMLPA_EINVAL, "renew: resume needs the journal path");
-    if ((rc = renew__journal_read(ctx, r.journal, &r.st)) != ESIMLPA_OK)
+    if ((rc = renew__journal_read(ctx, r->journal, &r->st)) != ESIMLPA_OK)
         return rc;
     if ((rc = esimlpa__card_lock(ctx, "renew")) != ESIMLPA_OK)
         return rc;
@@ -124,14 +121,28 @@ int esimlpa_renew_resume(esimlpa_ctx *ctx, const struct esimlpa_renew_options *o
      * download would (issue 10 item 3). */
     const struct esimlpa_download_options *d = opts->download;
     char sf[600], txid[80], addr[300];
-    if (d && d->version >= 2 && r.http &&
+    if (d && d->version >= 2 && r->http &&
         esimlpa__session_file_init(ctx, d->state_dir, sf, sizeof sf) &&
-        esimlpa__recover_session(ctx, r.http, sf, txid, sizeof txid, addr, sizeof addr)) {
+        esimlpa__recover_session(ctx, r->http, sf, txid, sizeof txid, addr, sizeof addr)) {
         esimlpa__log(ctx, ESIMLPA_LOG_INFO, "renew: cancelled the interrupted download session");
         if (d->recovered)
             d->recovered(d->recovered_user, ESIMLPA_RECOVERED_SESSION, 1, addr, txid);
     }
-    rc = resume_flow(&r, r.journal);
+    rc = resume_flow(r, r->journal);
     esimlpa__card_unlock(ctx);
+    return rc;
+}
+
+int esimlpa_renew_resume(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                         struct esimlpa_renew_result *result)
+{
+    if (!ctx)
+        return ESIMLPA_EINVAL;
+    struct renew_run *r = calloc(1, sizeof *r);
+    if (!r)
+        return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "renew: out of memory");
+    int rc = resume(ctx, opts, r);
+    renew__give(opts, r, result);
+    free(r);
     return rc;
 }

@@ -75,7 +75,7 @@ int esimlpa__session_cancel_requested(const struct esimlpa__session *s);
  * so a wait for the server ends when cancelled; on = 0 removes it. */
 void esimlpa__session_abort_hook(struct esimlpa__session *s, int on);
 
-/* Copy the ES9+ client's status into ctx->last_es9. */
+/* Report the ES9+ client's status to the context (esimlpa__ctx_set_es9_status). */
 void esimlpa__session_sync_status(struct esimlpa__session *s);
 
 /*

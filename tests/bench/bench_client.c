@@ -153,7 +153,7 @@ static int run_op(esimlpa_ctx *ctx, struct esimlpa_http_transport *http, const c
     if (!strcmp(op, "download")) {
         struct esimlpa_download_options o = { .version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION,
                                               .activation_code = arg, .http = http };
-        struct esimlpa_download_result res;
+        struct esimlpa_download_result res = { .struct_size = sizeof res };
         memset(&res, 0, sizeof res);
         int rc = esimlpa_download_run(ctx, &o, &res);
         snprintf(r->iccid, sizeof r->iccid, "%s", res.iccid);
@@ -265,8 +265,8 @@ int main(int argc, char **argv)
         rc = run_op(ctx, &hm.tr, op, arg, &r);
     if (rc != 0)
         snprintf(r.error, sizeof r.error, "%s", esimlpa_ctx_last_error(ctx));
-    struct esimlpa_ctx_stats st;
-    esimlpa_ctx_stats_get(ctx, &st);
+    struct esimlpa_ctx_stats st = { .struct_size = sizeof st };
+    esimlpa_ctx_stats_read(ctx, &st);
     esimlpa_ctx_close(ctx);
     double t1 = now_ms();
     getrusage(RUSAGE_SELF, &ru1);
@@ -274,8 +274,8 @@ int main(int argc, char **argv)
     r.rc = rc;
     compute_minimum(&m, &r);
 
-    struct esimlpa_http_stats hs;
-    esimlpa_curl_transport_stats(curl, &hs);
+    struct esimlpa_http_stats hs = { .struct_size = sizeof hs };
+    esimlpa_curl_transport_stats_read(curl, &hs);
     double user_ms = tv_ms(ru1.ru_utime) - tv_ms(ru0.ru_utime);
     double sys_ms = tv_ms(ru1.ru_stime) - tv_ms(ru0.ru_stime);
 

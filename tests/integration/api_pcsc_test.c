@@ -183,8 +183,8 @@ int main(void)
               "default DP address not stored");
     esimlpa_configured_addresses_free(addr);
 
-    struct esimlpa_ctx_stats st;
-    esimlpa_ctx_stats_get(ctx, &st);
+    struct esimlpa_ctx_stats st = { .struct_size = sizeof st };
+    esimlpa_ctx_stats_read(ctx, &st);
     printf("# %lu APDUs, %lu bytes sent, %lu received\n", st.apdus, st.bytes_sent, st.bytes_received);
 
     esimlpa_ctx_free(ctx);

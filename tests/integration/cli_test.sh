@@ -65,6 +65,15 @@ run --json profile list
 run chip set-default-dp smdp.example.org;  expect_rc 0 "chip set-default-dp"
 run --json chip info
 [ "$(jq -r '.data.defaultDpAddress' <<<"$OUT")" = smdp.example.org ] || fail "default DP: $OUT"
+# An address that is not FQDN[:port] (like in an activation code) never reaches the card.
+run chip set-default-dp http://evil/;  expect_rc 1 "chip set-default-dp http://evil/"
+[ "$ERR" = "esimlpa: chip set-default-dp: invalid SM-DP+ address (SetDefaultDpAddress: SM-DP+ address must not contain a scheme (like https://))" ] \
+    || fail "set-default-dp http://evil/: $ERR"
+run chip set-default-dp '[::1]';  expect_rc 1 "chip set-default-dp [::1]"
+[ "$ERR" = "esimlpa: chip set-default-dp: invalid SM-DP+ address (SetDefaultDpAddress: SM-DP+ address has an invalid character '[')" ] \
+    || fail "set-default-dp [::1]: $ERR"
+run --json chip info
+[ "$(jq -r '.data.defaultDpAddress' <<<"$OUT")" = smdp.example.org ] || fail "default DP changed by a refused address: $OUT"
 
 # chip reset without a terminal and without --yes refuses and changes nothing.
 run chip reset </dev/null;  expect_rc 1 "chip reset without confirmation"

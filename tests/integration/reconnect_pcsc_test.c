@@ -147,8 +147,8 @@ int main(void)
     CHECK(selects_std == 1, "the standard AID was selected %u times", selects_std);
     check_aid_5ber(ctx);
 
-    struct esimlpa_ctx_stats st;
-    esimlpa_ctx_stats_get(ctx, &st);
+    struct esimlpa_ctx_stats st = { .struct_size = sizeof st };
+    esimlpa_ctx_stats_read(ctx, &st);
     printf("# %lu APDUs, %u SELECTs at 5ber, %u TERMINAL CAPABILITY\n", st.apdus, selects_5ber,
            terminal_caps);
     esimlpa_ctx_free(ctx);

@@ -101,9 +101,10 @@ static void test_new_validation(void)
     CHECK_INT(esimlpa_ctx_last_sw(NULL), 0);
     CHECK_INT(esimlpa_ctx_last_result_code(NULL), -1);
     CHECK_INT(esimlpa_ctx_open(NULL), ESIMLPA_EINVAL);
-    struct esimlpa_ctx_stats st;
+    struct esimlpa_ctx_stats st = { .struct_size = sizeof st };
     memset(&st, 0xFF, sizeof st);
-    esimlpa_ctx_stats_get(NULL, &st);
+    st.struct_size = sizeof st;
+    esimlpa_ctx_stats_read(NULL, &st);
     CHECK_INT(st.apdus, 0);
     CHECK_STR(esimlpa_version(), "0.1.0");
 }

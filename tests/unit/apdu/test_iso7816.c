@@ -4,6 +4,7 @@
  * coding, STORE DATA segmentation, 61xx/6Cxx handling, status-word errors.
  * Expected APDUs from SGP.22 notes §3 and Appendix A.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,13 +63,48 @@ static void test_open_and_challenge(void)
     CHECK_INT(esimlpa_ctx_last_sw(ctx), 0x9000);
     free(resp);
 
-    struct esimlpa_ctx_stats st;
-    esimlpa_ctx_stats_get(ctx, &st);
+    struct esimlpa_ctx_stats st = { .struct_size = sizeof st };
+    esimlpa_ctx_stats_read(ctx, &st);
     CHECK_INT(st.apdus, 3);
     CHECK_INT(st.store_data_blocks, 1);
     CHECK_INT(st.get_responses, 0);
     CHECK_INT(st.bytes_sent, 5 + 21 + 8);
     CHECK_INT(st.bytes_received, 3 + 2 + 23);
+    CHECK_INT(st.struct_size, sizeof st);
+    /* A program built with an older, smaller struct (here: up to
+     * bytes_received): that many bytes and not one more. */
+    union {
+        struct esimlpa_ctx_stats s;
+        unsigned char b[sizeof(struct esimlpa_ctx_stats) + 16];
+    } small;
+    const size_t cut = offsetof(struct esimlpa_ctx_stats, store_data_blocks);
+    memset(&small, 0xA5, sizeof small);
+    small.s.struct_size = cut;
+    esimlpa_ctx_stats_read(ctx, &small.s);
+    CHECK_INT(small.s.struct_size, cut);
+    CHECK_INT(small.s.apdus, 3);
+    CHECK_INT(small.s.bytes_received, 3 + 2 + 23);
+    int guard_ok = 1;
+    for (size_t i = cut; i < sizeof small.b; i++)
+        guard_ok &= small.b[i] == 0xA5;
+    CHECK(guard_ok);
+    /* Programs built before the size rule: the version-1 layout, byte for byte. */
+    union {
+        struct esimlpa_ctx_stats_v1 s;
+        unsigned char b[sizeof(struct esimlpa_ctx_stats_v1) + 16];
+    } old;
+    memset(&old, 0xA5, sizeof old);
+    esimlpa_ctx_stats_get(ctx, &old.s);
+    CHECK_INT(sizeof old.s, 5 * sizeof(unsigned long));
+    CHECK_INT(old.s.apdus, 3);
+    CHECK_INT(old.s.bytes_sent, 5 + 21 + 8);
+    CHECK_INT(old.s.bytes_received, 3 + 2 + 23);
+    CHECK_INT(old.s.store_data_blocks, 1);
+    CHECK_INT(old.s.get_responses, 0);
+    guard_ok = 1;
+    for (size_t i = sizeof old.s; i < sizeof old.b; i++)
+        guard_ok &= old.b[i] == 0xA5;
+    CHECK(guard_ok);
 
     esimlpa_ctx_close(ctx);
     CHECK_INT(f.disconnects, 1);
@@ -150,8 +186,8 @@ static void test_segmentation_and_get_response(void)
         ok = resp[i] == (uint8_t)(i < 256 ? i : i - 256);
     CHECK(ok);
     free(resp);
-    struct esimlpa_ctx_stats st;
-    esimlpa_ctx_stats_get(ctx, &st);
+    struct esimlpa_ctx_stats st = { .struct_size = sizeof st };
+    esimlpa_ctx_stats_read(ctx, &st);
     CHECK_INT(st.store_data_blocks, 3);
     CHECK_INT(st.get_responses, 2);
     CHECK(fake_done(&f));

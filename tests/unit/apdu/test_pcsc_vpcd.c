@@ -86,8 +86,8 @@ int main(void)
     CHECK_INT(len, 21);
     CHECK(resp && resp[0] == 0xBF && resp[20] == 0x0F);
     free(resp);
-    struct esimlpa_ctx_stats st;
-    esimlpa_ctx_stats_get(ctx, &st);
+    struct esimlpa_ctx_stats st = { .struct_size = sizeof st };
+    esimlpa_ctx_stats_read(ctx, &st);
     CHECK_INT(st.get_responses, 1);
     done(t, ctx);
 

@@ -170,6 +170,17 @@ static void t_set_default_dp(esimlpa_ctx *ctx, struct fake_card *fc)
     longaddr[sizeof longaddr - 1] = '\0';
     CHECK_INT(esimlpa_default_dp_address_set(ctx, longaddr), ESIMLPA_ETOOLONG);
     CHECK_INT(esimlpa_default_dp_address_set(ctx, NULL), ESIMLPA_EINVAL);
+    /* Not an activation-code SM-DP+ address (FQDN[:port]): refused, no APDU. */
+    CHECK_INT(esimlpa_default_dp_address_set(ctx, "http://evil/"), ESIMLPA_EBADADDRESS);
+    CHECK_STR(esimlpa_ctx_last_error(ctx),
+              "SetDefaultDpAddress: SM-DP+ address must not contain a scheme (like https://)");
+    CHECK_INT(esimlpa_default_dp_address_set(ctx, "[::1]"), ESIMLPA_EBADADDRESS);
+    CHECK_STR(esimlpa_ctx_last_error(ctx),
+              "SetDefaultDpAddress: SM-DP+ address has an invalid character '['");
+    CHECK_INT(esimlpa_default_dp_address_set(ctx, "evil.example/x"), ESIMLPA_EBADADDRESS);
+    CHECK_INT(esimlpa_default_dp_address_set(ctx, "a b.example"), ESIMLPA_EBADADDRESS);
+    CHECK_INT(esimlpa_default_dp_address_set(ctx, "smdp.example:99999"), ESIMLPA_EBADADDRESS);
+    CHECK_STR(esimlpa_error_name(ESIMLPA_EBADADDRESS), "ESIMLPA_EBADADDRESS");
     CHECK_INT(fake_card_requests(fc), before);
 }
 

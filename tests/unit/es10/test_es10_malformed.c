@@ -233,8 +233,8 @@ static void t_long_response(esimlpa_ctx *ctx, struct fake_card *fc)
     CHECK_INT(esimlpa_profiles_list(ctx, NULL, &l), ESIMLPA_OK);
     CHECK(l && l->count == 1 && l->profiles[0].icon_len == 1000 && l->profiles[0].icon[999] == 0xE7);
     esimlpa_profile_list_free(l);
-    struct esimlpa_ctx_stats st;
-    esimlpa_ctx_stats_get(ctx, &st);
+    struct esimlpa_ctx_stats st = { .struct_size = sizeof st };
+    esimlpa_ctx_stats_read(ctx, &st);
     CHECK(st.get_responses >= 4);
 }
 

@@ -205,13 +205,27 @@ static void test_round_trip_and_reuse(const struct testpki *pki, struct httpd *s
         esimlpa_http_response_clear(&resp);
     }
     CHECK(seen.conn_request == 5);
-    struct esimlpa_http_stats st;
-    esimlpa_curl_transport_stats(t, &st);
+    struct esimlpa_http_stats st = { .struct_size = sizeof st };
+    esimlpa_curl_transport_stats_read(t, &st);
     CHECK(st.requests == 5);
     CHECK(st.connections == 1);
     CHECK(st.tls_handshakes == 1);
     CHECK(st.bytes_sent > 5 * strlen(JSON_REQ));
     CHECK(st.bytes_received > strlen(JSON_RESP) + 4 * strlen(JSON_REQ));
+    /* Programs built before the size rule: the version-1 layout, not a byte more. */
+    union {
+        struct esimlpa_http_stats_v1 s;
+        unsigned char b[sizeof(struct esimlpa_http_stats_v1) + 16];
+    } old;
+    memset(&old, 0xA5, sizeof old);
+    esimlpa_curl_transport_stats(t, &old.s);
+    CHECK(sizeof old.s == 5 * sizeof(unsigned long));
+    CHECK(old.s.requests == 5 && old.s.connections == 1 && old.s.tls_handshakes == 1);
+    CHECK(old.s.bytes_sent == st.bytes_sent && old.s.bytes_received == st.bytes_received);
+    int guard_ok = 1;
+    for (size_t i = sizeof old.s; i < sizeof old.b; i++)
+        guard_ok &= old.b[i] == 0xA5;
+    CHECK(guard_ok);
     struct httpd_stats ss;
     httpd_get_stats(srv, &ss);
     CHECK(ss.connections == 1);
@@ -249,14 +263,14 @@ static void test_round_trip_and_reuse(const struct testpki *pki, struct httpd *s
         esimlpa_http_response_clear(&resp);
         free(big);
     }
-    esimlpa_curl_transport_stats(t, &st);
+    esimlpa_curl_transport_stats_read(t, &st);
     CHECK(st.connections == 1 && st.tls_handshakes == 1 && st.requests == 10);
 
     /* reset drops the connection: the next request opens a new one. */
     t->reset(t->user);
     CHECK_RC(post(t, port, "/echo", &resp), 0);
     esimlpa_http_response_clear(&resp);
-    esimlpa_curl_transport_stats(t, &st);
+    esimlpa_curl_transport_stats_read(t, &st);
     CHECK(st.connections == 2 && st.tls_handshakes == 2 && st.requests == 11);
 
     /* Header lines with CR/LF are refused (no header injection). */
@@ -288,8 +302,8 @@ static void expect_cert_failure(const struct testpki *pki, const char *cert, con
         CHECK(strstr(esimlpa_curl_transport_last_error(t), detail) != NULL);
         CHECK(resp.body == NULL);
         CHECK(esimlpa_curl_transport_last_error(t)[0] != '\0');
-        struct esimlpa_http_stats st;
-        esimlpa_curl_transport_stats(t, &st);
+        struct esimlpa_http_stats st = { .struct_size = sizeof st };
+        esimlpa_curl_transport_stats_read(t, &st);
         CHECK(st.tls_handshakes == 0 && st.requests == 1);
         esimlpa_curl_transport_free(t);
     }
@@ -377,8 +391,8 @@ static void test_plain_http(const struct testpki *pki, struct httpd *srv)
     snprintf(url, sizeof(url), "HTTP://127.0.0.1:%u/echo", httpd_port(srv));
     CHECK_RC(t->post(t->user, url, HEADERS, NULL, 0, &resp), ESIMLPA_EHTTP_PLAIN);
     CHECK(strstr(esimlpa_curl_transport_last_error(t), "http") != NULL);
-    struct esimlpa_http_stats st;
-    esimlpa_curl_transport_stats(t, &st);
+    struct esimlpa_http_stats st = { .struct_size = sizeof st };
+    esimlpa_curl_transport_stats_read(t, &st);
     CHECK(st.connections == 0 && st.requests == 0);
     struct httpd_stats ss;
     httpd_get_stats(srv, &ss);
@@ -461,8 +475,8 @@ static void test_api_edges(void)
     esimlpa_http_response_clear(NULL);
     /* A foreign transport is not mistaken for a curl one. */
     struct esimlpa_http_transport foreign = {.version = 1};
-    struct esimlpa_http_stats st = {.requests = 7};
-    esimlpa_curl_transport_stats(&foreign, &st);
+    struct esimlpa_http_stats st = {.struct_size = sizeof st, .requests = 7};
+    esimlpa_curl_transport_stats_read(&foreign, &st);
     CHECK(st.requests == 0);
     CHECK(strcmp(esimlpa_curl_transport_last_error(&foreign), "") == 0);
     esimlpa_curl_transport_free(&foreign);

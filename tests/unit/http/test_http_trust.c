@@ -196,11 +196,11 @@ int main(void)
     CHECK(t->set_euicc_ci(t->user, both, 2) == 0);
     CHECK(post(t, gp) == 0);
     /* The same list again (a renewal's later steps) keeps the connection. */
-    struct esimlpa_http_stats st0, st1;
-    esimlpa_curl_transport_stats(t, &st0);
+    struct esimlpa_http_stats st0 = { .struct_size = sizeof st0 }, st1 = { .struct_size = sizeof st1 };
+    esimlpa_curl_transport_stats_read(t, &st0);
     CHECK(t->set_euicc_ci(t->user, both, 2) == 0);
     CHECK(post(t, gp) == 0);
-    esimlpa_curl_transport_stats(t, &st1);
+    esimlpa_curl_transport_stats_read(t, &st1);
     CHECK(st1.connections == st0.connections && st1.tls_handshakes == st0.tls_handshakes);
     /* A server under another CA: the error names the CIs trusted. */
     CHECK(post(t, bp) == ESIMLPA_EHTTP_CERT);

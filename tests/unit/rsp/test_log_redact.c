@@ -119,7 +119,7 @@ int main(int argc, char **argv)
     o.confirmation_code = "12345678";
     o.http = &w.pub;
     o.consent = consent;
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     int rc = esimlpa_download_run(ctx, &o, &r);
     if (rc)
         fprintf(stderr, "download: %s: %s\n", esimlpa_error_name(rc), esimlpa_ctx_last_error(ctx));

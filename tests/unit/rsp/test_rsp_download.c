@@ -314,7 +314,7 @@ static void test_success(esimlpa_ctx *ctx, struct fake_card *fc)
     http_bpp(BPP_OF(MD));
     http_expect("handleNotification", 204, NULL);
     struct esimlpa_download_options o = opts(AC);
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     int rc = esimlpa_download_run(ctx, &o, &r);
     CHECK_INT(rc, 0);
     if (rc)
@@ -364,7 +364,7 @@ static void test_consent_refused(esimlpa_ctx *ctx, struct fake_card *fc)
     http_cancel();
     struct esimlpa_download_options o = opts(AC);
     g_consent_answer = 0;
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     CHECK_INT(esimlpa_download_run(ctx, &o, &r), ESIMLPA_EREFUSED);
     CHECK(http_ok());
     check_has(esimlpa_ctx_last_error(ctx), "consent");
@@ -523,7 +523,7 @@ static void test_pir_error(esimlpa_ctx *ctx, struct fake_card *fc)
     http_bpp(BPP_OF(MD));
     http_expect("handleNotification", 204, NULL);
     struct esimlpa_download_options o = opts(AC);
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     CHECK_INT(esimlpa_download_run(ctx, &o, &r), ESIMLPA_EINSTALL_STRUCTURE);
     CHECK(http_ok());
     CHECK_INT(r.notification_delivered, 1);
@@ -552,7 +552,7 @@ static void test_notification_not_delivered(esimlpa_ctx *ctx, struct fake_card *
     http_bpp(BPP_OF(MD));
     http_expect("handleNotification", 503, "busy");
     struct esimlpa_download_options o = opts(AC);
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     CHECK_INT(esimlpa_download_run(ctx, &o, &r), 0);
     CHECK(http_ok());
     CHECK_INT(r.notification_delivered, 0);
@@ -573,7 +573,7 @@ static void test_keep_notification(esimlpa_ctx *ctx, struct fake_card *fc)
     http_bpp(BPP_OF(MD));
     struct esimlpa_download_options o = opts(AC);
     o.keep_notification = 1;
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     CHECK_INT(esimlpa_download_run(ctx, &o, &r), 0);
     CHECK(http_ok());
     CHECK_INT(r.notification_delivered, 0);

@@ -78,7 +78,7 @@ int main(int argc, char **argv)
     o.activation_code = "LPA:1$testsmdpplus1.example.com$TEST-8K";
     o.http = &w.pub;
     o.consent = consent;
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     int rc = esimlpa_download_run(ctx, &o, &r);
     if (rc)
         fprintf(stderr, "download: %s: %s\n", esimlpa_error_name(rc), esimlpa_ctx_last_error(ctx));
@@ -87,8 +87,8 @@ int main(int argc, char **argv)
     CHECK(r.isdp_aid_len >= 5);
     CHECK(r.iccid[0] != '\0');
     CHECK(smdpp_order_state(t.srv, "TEST-8K", st, sizeof st) == 0 && !strcmp(st, "installed"));
-    struct esimlpa_http_stats hs;
-    esimlpa_curl_transport_stats(w.curl, &hs);
+    struct esimlpa_http_stats hs = { .struct_size = sizeof hs };
+    esimlpa_curl_transport_stats_read(w.curl, &hs);
     CHECK(hs.requests == 4);
     CHECK(hs.tls_handshakes == 1);
     printf("TEST-8K: ICCID %s, BPP %zu bytes, %lu requests, %lu TLS handshake(s)\n", r.iccid,

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
     inproc_http_init(&w.base, &t);
     w.base.pub.post = wrap_post;
     w.base.pub.user = &w;
-    struct esimlpa_renew_result r;
+    struct esimlpa_renew_result r = { .struct_size = sizeof r };
     struct card c;
 
     /* 1. Renewal keeping the old profile: new enabled, old disabled and
@@ -319,8 +319,8 @@ int main(int argc, char **argv)
      *    no options; no HTTP transport. */
     card_new(&c, 0);
     n0 = count_profiles(c.ctx);
-    struct esimlpa_http_stats hs0, hs1;
-    esimlpa_curl_transport_stats(w.base.curl, &hs0);
+    struct esimlpa_http_stats hs0 = { .struct_size = sizeof hs0 }, hs1 = { .struct_size = sizeof hs1 };
+    esimlpa_curl_transport_stats_read(w.base.curl, &hs0);
     struct esimlpa_profile_id missing;
     REQUIRE(esimlpa_profile_id_parse("8900000000000000099", &missing) == 0);
     struct esimlpa_download_options d;
@@ -335,7 +335,7 @@ int main(int argc, char **argv)
     o.old_profile = &missing;
     CHECK(esimlpa_renew_run(c.ctx, &o, &r) == ESIMLPA_EICCID_OR_AID_NOT_FOUND);
     CHECK(strstr(esimlpa_ctx_last_error(c.ctx), "8900000000000000099") != NULL);
-    esimlpa_curl_transport_stats(w.base.curl, &hs1);
+    esimlpa_curl_transport_stats_read(w.base.curl, &hs1);
     CHECK(hs1.requests == hs0.requests);   /* nothing was asked of the SM-DP+ */
     CHECK(esimlpa_renew_run(c.ctx, NULL, &r) == ESIMLPA_EINVAL);
     d.http = NULL;

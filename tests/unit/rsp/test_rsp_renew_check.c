@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The renewal's check, rollback and journal through the API, in one process:
  * the soft eUICC (tests/sim) behind a real context, the test SM-DP+
- * (tests/smdpp) over verified HTTPS. Cases: version-1 options and a
- * version-1 sized result still work (the version-2 part is not touched); a
- * passing check sees the new profile and the journal is written before each
+ * (tests/smdpp) over verified HTTPS (old result layouts:
+ * test_rsp_result_abi.c). Cases: a passing check sees the new profile and the journal is written before each
  * step, holds no secret and is removed at the end; a failing check rolls
  * back with a one-line reason; a check that returns after its timeout counts
  * as a timeout; an unwritable journal stops the renewal before anything
@@ -185,23 +184,6 @@ int main(int argc, char **argv)
     inproc_http_init(&g_http, &t);
     struct card c;
 
-    /* 1. Version-1 options with a version-1 sized result: the renewal runs
-     *    as before and nothing past the version-1 part is written. */
-    card_new(&c);
-    const size_t v1 = offsetof(struct esimlpa_renew_result, rolled_back);
-    unsigned char *raw = malloc(sizeof(struct esimlpa_renew_result));
-    REQUIRE(raw);
-    memset(raw, 0xA5, sizeof(struct esimlpa_renew_result));
-    struct esimlpa_renew_result *r1 = (struct esimlpa_renew_result *)raw;
-    CHECK(renew(&c, "TEST-8K", NULL, 1, NULL, 0, NULL, 0, r1) == 0);
-    CHECK(r1->enabled == 1 && r1->old_deleted == 1);
-    int untouched = 1;
-    for (size_t i = v1; i < sizeof(struct esimlpa_renew_result); i++)
-        untouched &= raw[i] == 0xA5;
-    CHECK(untouched);
-    free(raw);
-    card_free(&c);
-
     /* 2. A passing check (confirmation code order): it sees the new
      *    profile; the journal is written before each step, 0600, without
      *    the activation code, and removed at the end. */
@@ -209,8 +191,8 @@ int main(int argc, char **argv)
     struct probe p;
     memset(&p, 0, sizeof p);
     p.journal = journal;
-    struct esimlpa_renew_result r;
-    CHECK(renew(&c, "TEST-CC", "12345678", 2, &p, 0, journal, 0, &r) == 0);
+    struct esimlpa_renew_result r = { .struct_size = sizeof r };
+    CHECK(renew(&c, "TEST-CC", "12345678", ESIMLPA_RENEW_OPTIONS_VERSION, &p, 0, journal, 0, &r) == 0);
     CHECK(p.calls == 1);
     CHECK(!strcmp(p.seen_new, r.new_iccid) && !strcmp(p.seen_old, OLD_ICCID));
     CHECK(strlen(p.seen_aid) == 32);
@@ -230,7 +212,7 @@ int main(int argc, char **argv)
     p.journal = journal;
     p.verdict = 7;
     p.reason = "no network\nattach refused";
-    CHECK(renew(&c, "TEST-100K", NULL, 2, &p, 5000, journal, 1, &r) == ESIMLPA_EROLLED_BACK);
+    CHECK(renew(&c, "TEST-100K", NULL, ESIMLPA_RENEW_OPTIONS_VERSION, &p, 5000, journal, 1, &r) == ESIMLPA_EROLLED_BACK);
     char want[512];
     snprintf(want, sizeof want,
              "renew: rolled back: no network?attach refused; the old profile " OLD_ICCID
@@ -248,7 +230,7 @@ int main(int argc, char **argv)
     card_new(&c);
     memset(&p, 0, sizeof p);
     p.sleep_ms = 300;
-    CHECK(renew(&c, "TEST-EID", NULL, 2, &p, 100, NULL, 0, &r) == ESIMLPA_EROLLED_BACK);
+    CHECK(renew(&c, "TEST-EID", NULL, ESIMLPA_RENEW_OPTIONS_VERSION, &p, 100, NULL, 0, &r) == ESIMLPA_EROLLED_BACK);
     CHECK(!strcmp(esimlpa_ctx_last_error(c.ctx), "renew: rolled back: check timed out after 1 s; "
                                                  "the old profile " OLD_ICCID " is enabled again"));
     CHECK(state_of(c.ctx, OLD_ICCID) == 1 && state_of(c.ctx, r.new_iccid) == 0);
@@ -258,7 +240,7 @@ int main(int argc, char **argv)
     /* 5. An unwritable journal: nothing happens, the file is named. */
     card_new(&c);
     memset(&p, 0, sizeof p);
-    CHECK(renew(&c, "TEST-30K-PPK", NULL, 2, &p, 0, "/nonexistent-dir/renew.journal", 0, &r) ==
+    CHECK(renew(&c, "TEST-30K-PPK", NULL, ESIMLPA_RENEW_OPTIONS_VERSION, &p, 0, "/nonexistent-dir/renew.journal", 0, &r) ==
           ESIMLPA_EJOURNAL);
     CHECK(!strcmp(esimlpa_ctx_last_error(c.ctx), "renew: journal /nonexistent-dir/renew.journal: "
                                                  "cannot write it (No such file or directory)"));
@@ -276,7 +258,7 @@ int main(int argc, char **argv)
     memset(&p, 0, sizeof p);
     p.verdict = 1;
     p.reason = "no network";
-    CHECK(renew(&c, "TEST-30K-PPK", NULL, 2, &p, 0, journal, 1, &r) == ESIMLPA_EDISALLOWED_BY_POLICY);
+    CHECK(renew(&c, "TEST-30K-PPK", NULL, ESIMLPA_RENEW_OPTIONS_VERSION, &p, 0, journal, 1, &r) == ESIMLPA_EDISALLOWED_BY_POLICY);
     snprintf(want, sizeof want,
              "renew: rollback after 'no network' failed: EnableProfile: eUICC result 3 "
              "(disallowedByPolicy); the old profile " OLD_ICCID " is kept; journal %s kept for a "
@@ -294,7 +276,7 @@ int main(int argc, char **argv)
     d.http = &g_http.pub;
     struct esimlpa_renew_options o;
     memset(&o, 0, sizeof o);
-    o.version = 2;
+    o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
     o.download = &d;
     CHECK(esimlpa_renew_resume(c.ctx, &o, &r) == ESIMLPA_EINVAL);
     CHECK(!strcmp(esimlpa_ctx_last_error(c.ctx), "renew: resume needs the journal path"));
@@ -312,7 +294,7 @@ int main(int argc, char **argv)
         { "{\"format\":\"esimlpa-renew-journal/1\",\"eid\":\"89049032123451234512345678901235\","
           "\"step\":\"check\",\"options\":{}}", "no profile list" },
     };
-    o.version = 2;
+    o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
     o.journal_path = journal;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         FILE *f = fopen(journal, "w");

@@ -66,7 +66,7 @@ static void *work(void *arg)
     o.activation_code = ac;
     o.http = &w->http.pub;
     o.consent = consent;
-    struct esimlpa_download_result r;
+    struct esimlpa_download_result r = { .struct_size = sizeof r };
     rc = esimlpa_download_run(ctx, &o, &r);
     if (rc != 0) {
         snprintf(w->what, sizeof w->what, "download: %s: %s", esimlpa_error_name(rc),
