@@ -31,14 +31,14 @@ echo "rsp-ci roots: $(du -sb "$dest/usr/share/libesimlpa/rsp-ci" | cut -f1) byte
 needed() { "$tri-readelf" -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }
 find_lib() { for d in /usr/lib/$tri /lib/$tri; do [ -e "$d/$1" ] && { readlink -f "$d/$1"; return; }; done; }
 declare -A seen=()
-queue=($(needed "$so") $(needed "$cli"))
+mapfile -t queue < <(needed "$so"; needed "$cli")
 while [ ${#queue[@]} -gt 0 ]; do
     n=${queue[0]}; queue=("${queue[@]:1}")
     [ -z "${seen[$n]:-}" ] || continue
     case $n in libc.so.*|ld-linux*|libm.so.*|libpthread.so.*|libdl.so.*|libresolv.so.*|libesimlpa.so.*) seen[$n]=libc; continue ;; esac
     f=$(find_lib "$n"); [ -n "$f" ] || { echo "not found: $n" >&2; continue; }
     seen[$n]=$f
-    queue+=($(needed "$f"))
+    mapfile -t -O ${#queue[@]} queue < <(needed "$f")
 done
 echo "== $1: shared libraries pulled in (Debian 12 $tri builds, file size in bytes)"
 total=0 direct=" $(needed "$so" | tr '\n' ' ') "

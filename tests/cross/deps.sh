@@ -13,8 +13,8 @@ SUDO=""
 pkgs="meson ninja-build pkg-config qemu-user openssl"
 for arch in "$@"; do
     case $arch in
-        aarch64) dpkg_arch=arm64; gcc=gcc-aarch64-linux-gnu ;;
-        armhf) dpkg_arch=armhf; gcc=gcc-arm-linux-gnueabihf ;;
+        aarch64) dpkg_arch=arm64; gcc="gcc-aarch64-linux-gnu" ;;
+        armhf) dpkg_arch=armhf; gcc="gcc-arm-linux-gnueabihf" ;;
         *) echo "tests/cross/deps.sh: unknown architecture '$arch' (aarch64 or armhf)" >&2; exit 2 ;;
     esac
     dpkg --print-foreign-architectures | grep -qx "$dpkg_arch" || $SUDO dpkg --add-architecture "$dpkg_arch"
@@ -27,5 +27,6 @@ for p in $pkgs; do
 done
 if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
+    # shellcheck disable=SC2086  # a list of package names
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi

@@ -8,7 +8,7 @@
 #   tests/cross/run.sh aarch64|armhf
 # Build dir: build-cross-ARCH (logs: cross-*.log in it). Ends with "N passed, N failed".
 set -uf   # -f: the test-name patterns below are not file globs
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 case ${1:-} in
     aarch64) cross=cross/aarch64-linux-gnu.txt ;;
     armhf) cross=cross/arm-linux-gnueabihf.txt ;;
@@ -52,6 +52,7 @@ built=$(date +%s)
 
 suite_args=()
 for s in $no_suites; do suite_args+=(--no-suite "$s"); done
+# shellcheck disable=SC2086  # one pattern a word (set -f: no globbing)
 mapfile -t tests < <(meson test -C "$dir" --list "${suite_args[@]}" 2>/dev/null |
     awk -F' / ' 'NF == 2 { print $2 }' | grep -vxE -f <(printf '%s\n' $no_tests))
 [ ${#tests[@]} -gt 0 ] || { echo "no tests selected"; echo "0 passed, 1 failed"; exit 1; }
