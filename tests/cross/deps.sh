@@ -5,6 +5,8 @@
 # programs, meson's exe_wrapper in cross/*.txt) and the target architectures'
 # -dev packages through multiarch. asn1c is needed natively only (lib/asn1 is
 # committed generated code); the native build deps come from .ci/deps.sh.
+# Multiarch wants the same version of a library on every architecture: this
+# may upgrade native packages (libssl-dev, libcurl4, ...) to Debian's newest.
 # Usage: tests/cross/deps.sh [aarch64|armhf]...   (default: both)
 set -eu
 SUDO=""
