@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
 # expect STATUS ARGS...: run the CLI (stdin from /dev/null) and check its exit status.
 expect() {
     want=$1; shift
-    "$CLI" "$@" </dev/null >/tmp/cli-usage-out.$$ 2>/tmp/cli-usage-err.$$
+    ${MESON_EXE_WRAPPER:-} "$CLI" "$@" </dev/null >/tmp/cli-usage-out.$$ 2>/tmp/cli-usage-err.$$
     rc=$?
     OUT=$(cat /tmp/cli-usage-out.$$); ERR=$(cat /tmp/cli-usage-err.$$)
     rm -f /tmp/cli-usage-out.$$ /tmp/cli-usage-err.$$

@@ -8,7 +8,8 @@
 set -u
 code=$1 line=$2
 shift 2
-err=$("$@" 2>&1 >/dev/null)
+# In a cross build meson names its exe wrapper (qemu-user, cross/*.txt) here.
+err=$(${MESON_EXE_WRAPPER:-} "$@" 2>&1 >/dev/null)
 rc=$?
 first=$(printf '%s\n' "$err" | head -n 1)
 case $first in "$1"*) first="PROG${first#"$1"}" ;; esac

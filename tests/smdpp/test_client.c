@@ -13,6 +13,25 @@
 
 int tc_failures;
 
+void tc_exec(char *const argv[])
+{
+    const char *wrapper = getenv("MESON_EXE_WRAPPER");
+    if (!wrapper || !*wrapper) {
+        execv(argv[0], argv);
+        return;
+    }
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    char **wrapped = calloc(n + 2, sizeof *wrapped);
+    if (!wrapped)
+        return;
+    wrapped[0] = (char *)wrapper;
+    memcpy(wrapped + 1, argv, (n + 1) * sizeof *argv);
+    execvp(wrapper, wrapped);
+    free(wrapped);
+}
+
 char *tc_path(struct tc *t, const char *file)
 {
     static char p[8][512];

@@ -47,6 +47,10 @@ void tc_pki(struct tc *t, const char *script);
 void tc_start(struct tc *t, enum smdpp_role role, const char *config, const char *const *faults);
 void tc_stop(struct tc *t);
 char *tc_path(struct tc *t, const char *file);  /* static buffer */
+/* execv(argv[0], argv) a program of this build, through meson's exe wrapper
+ * (MESON_EXE_WRAPPER, e.g. qemu-aarch64 in a cross build: the files in cross/) when
+ * there is one. Returns only on failure. */
+void tc_exec(char *const argv[]);
 
 /* POST raw body; returns the HTTP status (0 on transport error), *body malloc'd. */
 long tc_post_raw(struct tc *t, const char *path, const char *method, const char *ctype,

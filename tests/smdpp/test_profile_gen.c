@@ -65,13 +65,14 @@ int main(int argc, char **argv)
     CHECK(smdpp_iccid_encode("89000123456789012341", ic) == 0 &&
           !memcmp(ic, "\x98\x00\x10\x32\x54\x76\x98\x10\x32\x14", 10));
     CHECK(smdpp_iccid_encode("8949449999999990031", ic) == 0 && ic[9] == 0xF1);
-    if (argc == 2) {  /* the CLI */
+    if (argc == 2) {  /* the CLI, through meson's exe wrapper (qemu-user) in a cross build */
+        const char *wrap = getenv("MESON_EXE_WRAPPER") ? getenv("MESON_EXE_WRAPPER") : "";
         char dir[] = "/tmp/smdpp-gen-XXXXXX", cmd[1024], path[256], json[256];
         CHECK(mkdtemp(dir) != NULL);
         snprintf(path, sizeof path, "%s/p.der", dir);
         snprintf(json, sizeof json, "%s/p.json", dir);
-        snprintf(cmd, sizeof cmd, "'%s' --out %s --size 30000 --iccid 89000123456789012358 "
-                 "--json %s --name X", argv[1], path, json);
+        snprintf(cmd, sizeof cmd, "%s '%s' --out %s --size 30000 --iccid 89000123456789012358 "
+                 "--json %s --name X", wrap, argv[1], path, json);
         CHECK(system(cmd) == 0);
         FILE *f = fopen(path, "rb");
         uint8_t *buf = malloc(40000);
@@ -86,7 +87,7 @@ int main(int argc, char **argv)
         smdpp_profile_free(p);
         free(u);
         free(buf);
-        snprintf(cmd, sizeof cmd, "'%s' --size 8 --out %s 2>/dev/null", argv[1], path);
+        snprintf(cmd, sizeof cmd, "%s '%s' --size 8 --out %s 2>/dev/null", wrap, argv[1], path);
         CHECK(system(cmd) != 0);
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
         CHECK(system(cmd) == 0);

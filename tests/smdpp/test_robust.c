@@ -133,15 +133,16 @@ static void cli(struct tc *t, const char *exe, const char *cfg)
         int devnull = open("/dev/null", O_WRONLY);
         if (devnull >= 0)
             dup2(devnull, 2);
-        execl(exe, exe, "--listen", "127.0.0.1:0", "--name", "testsmdpplus1.example.com",
-              "--tls-cert", tc_path(t, "dptls_chain_nist.pem"),
+        char *const av[] = {(char *)exe, "--listen", "127.0.0.1:0",
+              "--name", "testsmdpplus1.example.com", "--tls-cert", tc_path(t, "dptls_chain_nist.pem"),
               "--tls-key", tc_path(t, "dptls_nist.key"),
               "--dpauth-cert", tc_path(t, "dpauth_nist.der"),
               "--dpauth-key", tc_path(t, "dpauth_nist.key"),
               "--dppb-cert", tc_path(t, "dppb_nist.der"), "--dppb-key", tc_path(t, "dppb_nist.key"),
-              "--ci-cert", tc_path(t, "ci_nist.der"), "--orders", cfg,
+              "--ci-cert", tc_path(t, "ci_nist.der"), "--orders", (char *)cfg,
               "--fault", "handleNotification:http=503:count=1",
-              "--status-file", status, (char *)NULL);
+              "--status-file", status, NULL};
+        tc_exec(av);
         _exit(127);
     }
     close(pfd[1]);

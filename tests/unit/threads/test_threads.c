@@ -131,10 +131,11 @@ int main(int argc, char **argv)
         dup2(out[1], 1);
         close(out[0]);
         close(out[1]);
-        execl(argv[4], argv[4], "--listen", "127.0.0.1:0", "--tls-cert", tls_chain, "--tls-key",
+        char *const av[] = {argv[4], "--listen", "127.0.0.1:0", "--tls-cert", tls_chain, "--tls-key",
               tls_key, "--dpauth-cert", auth_c, "--dpauth-key", auth_k, "--dppb-cert", pb_c,
               "--dppb-key", pb_k, "--ci-cert", ci, "--orders", path, "--status-file", status,
-              "--name", "testsmdpplus1.example.com", "--io-timeout", "120000", (char *)NULL);
+              "--name", "testsmdpplus1.example.com", "--io-timeout", "120000", NULL};
+        tc_exec(av);
         _exit(127);
     }
     close(out[1]);
