@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# esimlpa-lpac against lpac's documented contract: every command's lines fit
+# the shape fixtures (fixtures/*.json, written from lpac's docs/USAGE.md),
+# values have lpac's formats, and the deliberate differences hold: TLS
+# verified by default, notifications removed only once the server accepted
+# them, euiccCategory from its own tag. Soft eUICC behind pcscd, test SM-DP+
+# and SM-DS over HTTPS.
+. "$HARNESS"
+command -v jq >/dev/null || { echo "skip: jq not found"; exit 77; }
+F=$LPAC_TESTS/fixtures
+SM=testsmdpplus1.example.com
+DS=testrootsmds.example.com
+# The reader as lpac picks it (a substring of its name); our test CI and host names.
+export LPAC_APDU_PCSC_DRV_NAME="Virtual PCD 00 00"
+unset ESIMLPA_READER
+TLS_ENV=(ESIMLPA_CA_FILE="$PKI_DIR/ci_nist.pem" ESIMLPA_RESOLVE="$SM:443:127.0.0.1,$DS:443:127.0.0.1")
+
+# lp ARGS...: run esimlpa-lpac; all lines in $LINES, the last in $OUT, status in $RC.
+lp() {
+    CMD="$*"
+    LINES=$(env "${EXTRA_ENV[@]}" "$LPAC_CLI" "$@" 2>"$H_TMP/err"); RC=$?
+    ERR=$(cat "$H_TMP/err")
+    OUT=$(tail -n 1 <<<"$LINES")
+}
+EXTRA_ENV=()
+fits() {   # fits FIXTURE [LINE]: the line fits the fixture's shape
+    local line=${2:-$OUT} bad
+    bad=$(jq -r --argjson fixture "$(cat "$F/$1.json")" -f "$LPAC_TESTS/shape.jq" <<<"$line") ||
+        fail "$CMD: not JSON: $line"
+    [ -z "$bad" ] || fail "$CMD: does not fit $1.json: $bad (line: ${line:0:300})"
+}
+ok() {     # ok FIXTURE: exit 0, a final success line of that shape, every other line progress
+    [ "$RC" = 0 ] || fail "$CMD: exit $RC: $LINES $ERR"
+    [ "$(jq -r '.type + " " + (.payload.code|tostring) + " " + .payload.message' <<<"$OUT")" = "lpa 0 success" ] ||
+        fail "$CMD: final line $OUT"
+    fits "$1"
+    local n; n=$(wc -l <<<"$LINES")
+    if [ "$n" -gt 1 ]; then
+        while IFS= read -r l; do
+            [ "$(jq -r .type <<<"$l")" = progress ] || fail "$CMD: a line before the last is not progress: $l"
+            [ "$(jq -r '.payload.message' <<<"$l")" = es8p_metadata_parse ] && continue
+            fits progress "$l"
+        done < <(head -n $((n - 1)) <<<"$LINES")
+    fi
+}
+err() {    # err EXIT MESSAGE DATA: exactly one error line
+    [ "$RC" = "$1" ] || fail "$CMD: exit $RC, expected $1 ($LINES)"
+    fits error
+    [ "$(jq -r .payload.code <<<"$OUT")" = -1 ] || fail "$CMD: code $(jq .payload.code <<<"$OUT")"
+    [ "$(jq -r .payload.message <<<"$OUT")" = "$2" ] || fail "$CMD: message '$(jq -r .payload.message <<<"$OUT")', expected '$2'"
+    [ "$(jq -r .payload.data <<<"$OUT")" = "$3" ] || fail "$CMD: data '$(jq -r .payload.data <<<"$OUT")', expected '$3'"
+}
+steps() { jq -r 'select(.type == "progress") | .payload.message' <<<"$LINES" | tr '\n' ' ' | sed 's/ $//'; }
+
+h_up
+h_server $SM smdp nist
+
+# --- without a card: version, driver ---
+lp version; ok version
+lp driver list; [ "$RC" = 0 ] || fail "$CMD: exit $RC"; fits driver_list
+[ "$(jq -r .type <<<"$OUT")" = driver ] || fail "$CMD: type $OUT"
+[ "$(jq -c .payload.LPAC_APDU <<<"$OUT")" = '["pcsc","at","at_csim","qmi"]' ] || fail "$CMD: $OUT"
+lp driver apdu list; [ "$RC" = 0 ] || fail "$CMD: exit $RC"; fits driver_apdu_list
+[ "$(jq -r .payload.env <<<"$OUT")" = LPAC_APDU_PCSC_DRV_IFID ] || fail "$CMD: $OUT"
+jq -e '.payload.data | map(.name) | index("Virtual PCD 00 00") != null' <<<"$OUT" >/dev/null || fail "$CMD: no vpcd reader: $OUT"
+
+# --- chip info ---
+lp chip info; ok chip_info
+eid=$(jq -r .payload.data.eidValue <<<"$OUT")
+[[ $eid =~ ^[0-9]{32}$ ]] || fail "$CMD: eidValue $eid"
+d=.payload.data.EUICCInfo2
+[ "$(jq -r "$d.euiccCategory" <<<"$OUT")" = basicEuicc ] || fail "$CMD: euiccCategory (the seed says 1, basicEuicc): $OUT"
+[[ $(jq -r "$d.svn" <<<"$OUT") =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "$CMD: svn not x.y.z"
+jq -e "$d.euiccCiPKIdListForVerification | all(test(\"^[0-9a-f]{40}$\"))" <<<"$OUT" >/dev/null ||
+    fail "$CMD: CI PKIDs not 20 bytes of lower-case hex: $(jq -c "$d.euiccCiPKIdListForVerification" <<<"$OUT")"
+[ "$(jq -r .payload.data.EuiccConfiguredAddresses.rootDsAddress <<<"$OUT")" = $DS ] || fail "$CMD: rootDsAddress"
+[ "$(jq -c '.payload.data.rulesAuthorisationTable[0]' <<<"$OUT")" = \
+  '{"pprIds":["ppr1","ppr2"],"allowedOperators":[{"plmn":"62f210","gid1":null,"gid2":null}],"pprFlags":["consentRequired"]}' ] ||
+    fail "$CMD: rulesAuthorisationTable $(jq -c .payload.data.rulesAuthorisationTable <<<"$OUT")"
+
+# --- chip defaultsmdp ---
+lp chip defaultsmdp $SM; ok success_null
+lp chip info; [ "$(jq -r .payload.data.EuiccConfiguredAddresses.defaultDpAddress <<<"$OUT")" = $SM ] || fail "defaultsmdp not set: $OUT"
+
+# --- profile list ---
+lp profile list; ok profile_list
+jq -e '.payload.data | all(.isdpAid | test("^[0-9a-f]{10,32}$"))' <<<"$OUT" >/dev/null || fail "$CMD: isdpAid not lower-case hex"
+jq -e '.payload.data | all(.profileState == "enabled" or .profileState == "disabled")' <<<"$OUT" >/dev/null || fail "$CMD: profileState"
+png=$(jq -r '[.payload.data[] | select(.iconType == "png")][0].icon' <<<"$OUT")
+[ "$png" != null ] || fail "$CMD: the seed has a PNG icon: $OUT"
+[ "$(base64 -d <<<"$png" | head -c 8 | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] || fail "$CMD: icon is not base64 PNG"
+enabled=$(jq -r '[.payload.data[] | select(.profileState == "enabled")][0].iccid' <<<"$OUT")
+other=$(jq -r '[.payload.data[] | select(.profileState == "disabled")][0].iccid' <<<"$OUT")
+
+# --- profile nickname / enable / disable ---
+lp profile nickname "$enabled" Work; ok success_null
+lp profile list; [ "$(jq -r --arg i "$enabled" '.payload.data[] | select(.iccid == $i) | .profileNickname' <<<"$OUT")" = Work ] ||
+    fail "nickname not set"
+lp profile enable "$enabled"
+err 255 es10c_enable_profile "ESIMLPA_EPROFILE_NOT_DISABLED: EnableProfile: eUICC result 2 (profileNotInDisabledState)"
+lp profile disable "$enabled" 0; ok success_null
+lp profile enable "$other" 0; ok success_null
+
+# --- notifications: the disable and enable above left two pending ---
+lp notification list; ok notification_list
+[ "$(jq '.payload.data | length' <<<"$OUT")" = 2 ] || fail "$CMD: expected 2 pending: $OUT"
+jq -e '[.payload.data[].profileManagementOperation] == ["disable","enable"]' <<<"$OUT" >/dev/null || fail "$CMD: operations $OUT"
+seq1=$(jq -r '.payload.data[0].seqNumber' <<<"$OUT"); seq2=$(jq -r '.payload.data[1].seqNumber' <<<"$OUT")
+# dump: lpac's format, one notification object per line and nothing else
+lp notification dump -a; [ "$RC" = 0 ] || fail "$CMD: exit $RC $LINES"
+[ "$(wc -l <<<"$LINES")" = 2 ] || fail "$CMD: expected 2 lines: $LINES"
+while IFS= read -r l; do fits notification_dump "$l"; done <<<"$LINES"
+[ "$(jq -r .eid <<<"$OUT")" = "$eid" ] || fail "$CMD: eid"
+[ "$(jq -r .seqNumber <<<"$OUT")" = "$seq2" ] || fail "$CMD: seqNumber"
+[ "$(jq -r .pendingNotification <<<"$OUT" | base64 -d | head -c 1 | od -An -tx1 | tr -d ' ')" = 30 ] ||
+    fail "$CMD: pendingNotification is not a base64 OtherSignedNotification (SEQUENCE)"
+lp notification remove "$seq1"; ok success_null
+[ "$(steps)" = es10b_remove_notification_from_list ] || fail "$CMD: progress $(steps)"
+lp notification remove "$seq1"
+err 255 es10b_remove_notification_from_list "ESIMLPA_ENOTHING_TO_DELETE: RemoveNotificationFromList: eUICC result 1 (nothingToDelete)"
+
+note "chip, profile and notification commands fit lpac's shapes"
