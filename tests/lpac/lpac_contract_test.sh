@@ -10,7 +10,8 @@
 command -v jq >/dev/null || { echo "skip: jq not found"; exit 77; }
 F=$LPAC_TESTS/fixtures
 SM=testsmdpplus1.example.com
-DS=testrootsmds.example.com
+DS=testsmds.example.com          # the test PKI's DStls name
+ROOTDS=testrootsmds.example.com  # the seed's root SM-DS address
 # The reader as lpac picks it (a substring of its name); our test CI and host names.
 export LPAC_APDU_PCSC_DRV_NAME="Virtual PCD 00 00"
 unset ESIMLPA_READER
@@ -49,7 +50,9 @@ err() {    # err EXIT MESSAGE DATA: exactly one error line
     fits error
     [ "$(jq -r .payload.code <<<"$OUT")" = -1 ] || fail "$CMD: code $(jq .payload.code <<<"$OUT")"
     [ "$(jq -r .payload.message <<<"$OUT")" = "$2" ] || fail "$CMD: message '$(jq -r .payload.message <<<"$OUT")', expected '$2'"
-    [ "$(jq -r .payload.data <<<"$OUT")" = "$3" ] || fail "$CMD: data '$(jq -r .payload.data <<<"$OUT")', expected '$3'"
+    # curl's own words carry a time ("after 0 ms"): compared as "after N ms"
+    local data; data=$(jq -r .payload.data <<<"$OUT" | sed 's/after [0-9]* ms/after N ms/')
+    [ "$data" = "$3" ] || fail "$CMD: data '$data', expected '$3'"
 }
 steps() { jq -r 'select(.type == "progress") | .payload.message' <<<"$LINES" | tr '\n' ' ' | sed 's/ $//'; }
 
@@ -74,7 +77,8 @@ d=.payload.data.EUICCInfo2
 [[ $(jq -r "$d.svn" <<<"$OUT") =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "$CMD: svn not x.y.z"
 jq -e "$d.euiccCiPKIdListForVerification | all(test(\"^[0-9a-f]{40}$\"))" <<<"$OUT" >/dev/null ||
     fail "$CMD: CI PKIDs not 20 bytes of lower-case hex: $(jq -c "$d.euiccCiPKIdListForVerification" <<<"$OUT")"
-[ "$(jq -r .payload.data.EuiccConfiguredAddresses.rootDsAddress <<<"$OUT")" = $DS ] || fail "$CMD: rootDsAddress"
+ci8=$(jq -r "$d.euiccCiPKIdListForVerification[0][0:8] | ascii_upcase" <<<"$OUT")
+[ "$(jq -r .payload.data.EuiccConfiguredAddresses.rootDsAddress <<<"$OUT")" = $ROOTDS ] || fail "$CMD: rootDsAddress"
 [ "$(jq -c '.payload.data.rulesAuthorisationTable[0]' <<<"$OUT")" = \
   '{"pprIds":["ppr1","ppr2"],"allowedOperators":[{"plmn":"62f210","gid1":null,"gid2":null}],"pprFlags":["consentRequired"]}' ] ||
     fail "$CMD: rulesAuthorisationTable $(jq -c .payload.data.rulesAuthorisationTable <<<"$OUT")"
@@ -120,4 +124,65 @@ lp notification remove "$seq1"; ok success_null
 lp notification remove "$seq1"
 err 255 es10b_remove_notification_from_list "ESIMLPA_ENOTHING_TO_DELETE: RemoveNotificationFromList: eUICC result 1 (nothingToDelete)"
 
-note "chip, profile and notification commands fit lpac's shapes"
+
+# process -a -r: delivered over verified TLS, removed after the server accepted it
+EXTRA_ENV=("${TLS_ENV[@]}")
+lp notification process -a -r; ok success_null
+[ "$(steps)" = "es10b_list_notification es9p_handle_notification es10b_remove_notification_from_list" ] ||
+    fail "$CMD: progress $(steps)"
+[ "$(jq -r .notifications.verified "$H_TMP/$SM.status.json")" = 1 ] || fail "$CMD: server did not verify it"
+lp notification list; [ "$(jq '.payload.data | length' <<<"$OUT")" = 0 ] || fail "still pending after process: $OUT"
+
+# A notification the server does not accept stays on the card (lpac -r removes
+# it whatever the answer): the SM-DP+ is gone.
+lp profile disable "$other" 0; ok success_null
+h_stop_servers
+lp notification process -a -r
+err 255 es9p_handle_notification "ESIMLPA_EHTTP_CONNECT: handleNotification: POST https://$SM/gsma/rsp2/es9plus/handleNotification failed: cannot resolve or connect to the server (Failed to connect to $SM port 443 after N ms: Couldn't connect to server)"
+lp notification list; [ "$(jq '.payload.data | length' <<<"$OUT")" = 1 ] || fail "removed although not delivered: $OUT"
+h_server $SM smdp nist
+
+# --- profile download: TLS verified against the bundled CI trust by default ---
+EXTRA_ENV=(ESIMLPA_RESOLVE="$SM:443:127.0.0.1")
+lp profile download -a "LPA:1\$$SM\$TEST-8K"
+err 255 es9p_initiate_authentication "ESIMLPA_EHTTP_CERT: initiateAuthentication: POST https://$SM/gsma/rsp2/es9plus/initiateAuthentication failed: server certificate not trusted, expired or for another host (TLS: this eUICC trusts none of the bundled production RSP CIs (it lists $ci8…))"
+EXTRA_ENV=("${TLS_ENV[@]}")
+lp profile download -a "LPA:1\$$SM\$TEST-8K"; ok download
+[ "$(steps)" = "es10b_get_euicc_challenge_and_info es9p_initiate_authentication es10b_authenticate_server es9p_authenticate_client es8p_metadata_parse es10b_prepare_download es9p_get_bound_profile_package es10b_load_bound_profile_package es9p_handle_notification" ] ||
+    fail "$CMD: progress $(steps)"
+fits metadata "$(grep es8p_metadata_parse <<<"$LINES")"
+want=$(h_order $SM TEST-8K iccid)
+[ "$(jq -r .payload.data.iccid <<<"$OUT")" = "$want" ] || fail "$CMD: iccid $(jq -r .payload.data.iccid <<<"$OUT"), want $want"
+[ "$(h_order $SM TEST-8K state)" = installed ] || fail "server order state $(h_order $SM TEST-8K state)"
+# -s/-m, a wrong confirmation code (wiped from argv), then -p answered n on stdin
+lp profile download -s $SM -m TEST-CC -c 87654321
+err 255 es9p_get_bound_profile_package "ESIMLPA_EES9_FAILED: getBoundProfilePackage: Failed, subject 8.2.7 reason 3.8 (confirmation code refused): confirmation code refused (1 of 3); session cancelled"
+LINES=$(printf 'n\n' | env "${TLS_ENV[@]}" "$LPAC_CLI" profile download -s $SM -m TEST-CC -c 12345678 -p); RC=$?; OUT=$(tail -n1 <<<"$LINES")
+CMD="profile download -p (n)"; err 255 cancelled "ESIMLPA_EREFUSED: consent: profile $(h_order $SM TEST-CC iccid) refused by the user; session cancelled"
+grep -q '"message":"preview","data":"y/n"' <<<"$LINES" || fail "$CMD: no preview line: $LINES"
+[ "$(h_order $SM TEST-CC state)" = available ] || fail "$CMD: order not released"
+lp profile download -a "LPA:1\$$SM\$TEST-30K-PPK" -i 356938035643809; ok download
+
+# --- profile discovery at the SM-DS ---
+h_stop_servers; h_server $DS smds nist
+lp profile discovery -s $DS -i 356938035643809; ok discovery
+[ "$(jq -c .payload.data <<<"$OUT")" = "[\"$SM\"]" ] || fail "$CMD: $OUT"
+
+# --- chip purge ---
+lp chip purge yes; ok success_null
+lp profile list; [ "$(jq '.payload.data | length' <<<"$OUT")" = 0 ] || fail "profiles left after purge: $OUT"
+
+# --- bad input: one error line, exit 255, nothing done ---
+lp frobnicate; err 255 usage "unknown command 'frobnicate' (chip, profile, notification, driver, version)"
+lp profile enable 12; err 255 usage "'12' is neither an ICCID (18 to 20 digits) nor an ISD-P AID (hex)"
+lp profile download -x; err 255 usage "profile download: unknown option '-x' (-s -m -c -i -a -p)"
+lp notification process 1x; err 255 usage "notification process: '1x' is not a sequence number"
+lp chip purge; err 255 usage "chip purge wants the confirmation 'yes'"
+EXTRA_ENV=(LPAC_CUSTOM_ES10X_MSS=5); lp chip info
+err 255 euicc_init "invalid custom ES10x MSS given: LPAC_CUSTOM_ES10X_MSS wants 6 to 255"
+EXTRA_ENV=(LPAC_APDU=stdio); lp chip info
+err 255 euicc_init "LPAC_APDU 'stdio' is not supported here (pcsc, at, at_csim, qmi)"
+EXTRA_ENV=(LPAC_APDU_PCSC_DRV_NAME=NoSuchReader); lp chip info
+err 255 euicc_init "no PC/SC reader matches LPAC_APDU_PCSC_DRV_IFID / _DRV_NAME / _DRV_IGNORE_NAME"
+EXTRA_ENV=()
+note "every command fits lpac's shapes; TLS verified; notifications removed only when accepted"
