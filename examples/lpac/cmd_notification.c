@@ -62,6 +62,8 @@ static int notif_process(struct lpac *l, const long *seq, size_t n)
     for (size_t i = 0; i < n && st == LPAC_EXIT_OK; i++) {
         char s[24];
         snprintf(s, sizeof s, "%ld", seq[i]);
+        /* the library retrieves it, sends it, then removes it */
+        jl_progress("es10b_retrieve_notifications_list", s);
         jl_progress("es9p_handle_notification", s);
         int rc = esimlpa_notifications_process(l->ctx, l->http, seq[i], NULL, NULL);
         if (rc != ESIMLPA_OK)

@@ -128,7 +128,7 @@ err 255 es10b_remove_notification_from_list "ESIMLPA_ENOTHING_TO_DELETE: RemoveN
 # process -a -r: delivered over verified TLS, removed after the server accepted it
 EXTRA_ENV=("${TLS_ENV[@]}")
 lp notification process -a -r; ok success_null
-[ "$(steps)" = "es10b_list_notification es9p_handle_notification es10b_remove_notification_from_list" ] ||
+[ "$(steps)" = "es10b_list_notification es10b_retrieve_notifications_list es9p_handle_notification es10b_remove_notification_from_list" ] ||
     fail "$CMD: progress $(steps)"
 [ "$(jq -r .notifications.verified "$H_TMP/$SM.status.json")" = 1 ] || fail "$CMD: server did not verify it"
 lp notification list; [ "$(jq '.payload.data | length' <<<"$OUT")" = 0 ] || fail "still pending after process: $OUT"
