@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* lpac notification list | process [-a] [-r] [SEQ...] | remove [-a] [SEQ...]
- *                  | dump [-a] [SEQ...] */
+ *                  | dump [-a] [SEQ...] | replay (cmd_replay.c) */
 #include "lpac.h"
 #include "jline.h"
 #include "names.h"
@@ -131,12 +131,14 @@ static int notif_dump(struct lpac *l, const long *seq, size_t n)
 int lpac_cmd_notification(int argc, char **argv)
 {
     if (argc < 2)
-        return lpac_usage("notification wants list, process, remove or dump");
+        return lpac_usage("notification wants list, process, remove, dump or replay");
     const char *sub = argv[1];
+    if (strcmp(sub, "replay") == 0)
+        return lpac_cmd_replay(argc - 1, argv + 1);
     int is_list = strcmp(sub, "list") == 0, is_process = strcmp(sub, "process") == 0;
     int is_remove = strcmp(sub, "remove") == 0, is_dump = strcmp(sub, "dump") == 0;
     if (!is_list && !is_process && !is_remove && !is_dump)
-        return lpac_usage("unknown notification command '%.40s' (list, process, remove, dump)", sub);
+        return lpac_usage("unknown notification command '%.40s' (list, process, remove, dump, replay)", sub);
     int all = 0, opt;
     long seq[MAX_SEQ];
     size_t n = 0;

@@ -39,6 +39,7 @@ int lpac_cmd_notification(int argc, char **argv);
 int lpac_cmd_download(int argc, char **argv);
 int lpac_cmd_discovery(int argc, char **argv);
 int lpac_cmd_driver(int argc, char **argv);
+int lpac_cmd_replay(int argc, char **argv);
 
 /* Signals ask the library to cancel the flow on this context. */
 void lpac_signals_arm(esimlpa_ctx *ctx);

@@ -142,6 +142,22 @@ err 255 es9p_handle_notification "ESIMLPA_EHTTP_CONNECT: handleNotification: POS
 lp notification list; [ "$(jq '.payload.data | length' <<<"$OUT")" = 1 ] || fail "removed although not delivered: $OUT"
 h_server $SM smdp nist
 
+# dump, then replay without the card (as from another machine): the server
+# gets and verifies it, the card still holds it until "notification remove".
+lp notification dump -a; [ "$RC" = 0 ] || fail "$CMD: exit $RC"
+printf '%s\n' "$LINES" >"$H_TMP/dump.jsonl"
+replay() { CMD="notification replay <$1"; LINES=$(env "${TLS_ENV[@]}" "$LPAC_CLI" notification replay <"$1" 2>"$H_TMP/err"); RC=$?; OUT=$(tail -n1 <<<"$LINES"); }
+replay "$H_TMP/dump.jsonl"; ok success_null
+[ "$(steps)" = es9p_handle_notification ] || fail "$CMD: progress $(steps)"
+[ "$(jq -r .notifications.verified "$H_TMP/$SM.status.json")" = 1 ] || fail "$CMD: server did not verify the replayed notification"
+lp notification list; [ "$(jq '.payload.data | length' <<<"$OUT")" = 1 ] || fail "replay touched the card: $OUT"
+printf '{"type":"notification","seqNumber":1}\n' >"$H_TMP/bad.jsonl"
+replay "$H_TMP/bad.jsonl"; err 255 parse_notification 'line 1 is not a notification of "notification dump"'
+jq -c '.pendingNotification = "AAAA"' "$H_TMP/dump.jsonl" >"$H_TMP/bad.jsonl"
+replay "$H_TMP/bad.jsonl"; err 255 es9p_handle_notification "ESIMLPA_EINVAL: notification send: not a PendingNotification (BF37 or 30 TLV)"
+replay /dev/null; err 255 parse_notification "no notification on stdin"
+lp notification remove -a; ok success_null
+
 # --- profile download: TLS verified against the bundled CI trust by default ---
 EXTRA_ENV=(ESIMLPA_RESOLVE="$SM:443:127.0.0.1")
 lp profile download -a "LPA:1\$$SM\$TEST-8K"
