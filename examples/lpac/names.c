@@ -1,51 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 #include "names.h"
+#include "../bit_names.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static cJSON *bits_to_names(uint32_t bits, const char *const *names, size_t n)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n && i < 32; i++)
-        if (bits & (1u << i))
-            cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
-    return a;
-}
-
-/* UICCCapability, SGP.22 §5.7.8 (from ETSI TS 102 241 / TS 31.102 features). */
-cJSON *names_uicc_capability(uint32_t bits)
-{
-    static const char *const n[] = {
-        "contactlessSupport", "usimSupport", "isimSupport", "csimSupport", "akaMilenage",
-        "akaCave", "akaTuak128", "akaTuak256", "rfu1", "rfu2", "gbaAuthenUsim",
-        "gbaAuthenISim", "mbmsAuthenUsim", "eapClient", "javacard", "multos",
-        "multipleUsimSupport", "multipleIsimSupport", "multipleCsimSupport",
-        "berTlvFileSupport", "dfLinkSupport", "catTp", "getIdentity", "profile-a-x25519",
-        "profile-b-p256", "suciCalculatorApi" };
-    return bits_to_names(bits, n, sizeof n / sizeof n[0]);
-}
-
-/* RspCapability, SGP.22 §5.7.8. */
-cJSON *names_rsp_capability(uint32_t bits)
-{
-    static const char *const n[] = { "additionalProfile", "crlSupport", "rpmSupport",
-                                     "testProfileSupport", "deviceInfoExtensibilitySupport" };
-    return bits_to_names(bits, n, sizeof n / sizeof n[0]);
-}
-
-/* PprIds, SGP.22 §2.4a.1.1. */
-cJSON *names_ppr(uint32_t bits)
-{
-    static const char *const n[] = { "pprUpdateControl", "ppr1", "ppr2" };
-    return bits_to_names(bits, n, sizeof n / sizeof n[0]);
-}
+cJSON *names_uicc_capability(uint32_t bits) { return bit_names_json(BIT_NAMES_UICC_CAPABILITY, bits); }
+cJSON *names_rsp_capability(uint32_t bits) { return bit_names_json(BIT_NAMES_RSP_CAPABILITY, bits); }
+cJSON *names_ppr(uint32_t bits) { return bit_names_json(BIT_NAMES_PPR, bits); }
 
 /* ProfilePolicyAuthorisationRule.pprFlags { consentRequired(0) }, SGP.22 §2.9.2.2. */
 cJSON *names_ppr_flags(int consent_required)
 {
-    static const char *const n[] = { "consentRequired" };
-    return bits_to_names(consent_required ? 1u : 0u, n, 1);
+    cJSON *a = cJSON_CreateArray();
+    if (consent_required)
+        cJSON_AddItemToArray(a, cJSON_CreateString("consentRequired"));
+    return a;
 }
 
 const char *names_euicc_category(int category)

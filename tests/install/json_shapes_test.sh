@@ -39,7 +39,11 @@ j chip info; expect_rc 0 "$CMD"; ok_shape
 keys_are .data "defaultDpAddress eid euiccInfo2 isdRAid isdRAidName rootDsAddress"
 [ "$(jq -r .data.isdRAid <<<"$OUT")" = A0000005591010FFFFFFFF8900000100 ] || fail "$CMD: isdRAid: $OUT"
 [ "$(jq -r .data.isdRAidName <<<"$OUT")" = standard ] || fail "$CMD: isdRAidName: $OUT"
-keys_are .data.euiccInfo2 "ciPkidSigning ciPkidVerification euiccCategory firmwareVersion forbiddenPpr freeNvram freeRam installedApps ppVersion profileVersion rspCapability sasAccreditationNumber svn uiccCapability"
+keys_are .data.euiccInfo2 "ciPkidSigning ciPkidVerification euiccCategory firmwareVersion forbiddenPpr forbiddenPprNames freeNvram freeRam installedApps ppVersion profileVersion rspCapability rspCapabilityNames sasAccreditationNumber svn uiccCapability uiccCapabilityNames"
+is_type .data.euiccInfo2.uiccCapabilityNames array
+# the names are the set bits of the integers
+[ "$(jq '.data.euiccInfo2 | (.rspCapabilityNames | length) == ([range(0;8) as $b | select((.rspCapability / pow(2;$b) | floor) % 2 == 1)] | length)' <<<"$OUT")" = true ] ||
+    fail "$CMD: rspCapabilityNames do not match rspCapability: $OUT"
 is_type .data.eid string; is_type .data.defaultDpAddress "string|null"
 is_type .data.euiccInfo2.ciPkidVerification array; is_type .data.euiccInfo2.freeNvram "number|null"
 is_type .data.euiccInfo2.rspCapability number
