@@ -9,6 +9,8 @@
 
 #include <esimlpa/text.h>
 
+#include "../base64_encode.h"
+
 static void print_line(const char *type, cJSON *payload)
 {
     cJSON *root = cJSON_CreateObject();
@@ -91,26 +93,7 @@ void jl_add_hex(cJSON *obj, const char *key, const uint8_t *p, size_t n)
     free(s);
 }
 
-char *jl_base64(const uint8_t *p, size_t n)
-{
-    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *s = malloc((n + 2) / 3 * 4 + 1), *o = s;
-    if (!s)
-        return NULL;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        *o++ = a[v >> 18 & 63];
-        *o++ = a[v >> 12 & 63];
-        *o++ = i + 1 < n ? a[v >> 6 & 63] : '=';
-        *o++ = i + 2 < n ? a[v & 63] : '=';
-    }
-    *o = '\0';
-    return s;
-}
+char *jl_base64(const uint8_t *p, size_t n) { return base64_encode(p, n); }
 
 void jl_add_base64(cJSON *obj, const char *key, const uint8_t *p, size_t n)
 {

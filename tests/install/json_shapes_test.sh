@@ -74,6 +74,12 @@ j profile list; ok_shape
 CMD="profile list (human, --save-icons)"; rm -f "$icons"/*; run profile list --save-icons "$icons"
 expect_rc 0 "$CMD"; grep -q "saved to $icons/$iccid.png" <<<"$OUT" || fail "$CMD: $OUT"
 [ -s "$icons/$iccid.png" ] || fail "$CMD: no icon written"
+j profile list --icons inline; ok_shape
+[ "$(jq -r --arg i "$iccid" '.data[] | select(.iccid == $i) | .icon' <<<"$OUT" | base64 -d | cmp - "$file" && echo same)" = same ] ||
+    fail "$CMD: inline icon differs from the saved one"
+[ "$(jq '[.data[] | select(.iconType == null and .icon != null)] | length' <<<"$OUT")" = 0 ] || fail "$CMD: icon without iconType"
+keys_are ".data[0]" "icon iccid iconFile iconType isdpAid nickname notificationConfigs owner ppr profileClass profileName serviceProviderName state"
+j profile list --icons; err_shape 1 ESIMLPA_EINVAL
 j profile list --save-icons "$H_TMP/no/such/dir"; err_shape 1 ESIMLPA_EINVAL
 j profile list --save-icons; err_shape 1 ESIMLPA_EINVAL
 
