@@ -183,6 +183,15 @@ lp profile download -a "LPA:1\$$SM\$TEST-30K-PPK" -i 356938035643809; ok downloa
 h_stop_servers; h_server $DS smds nist
 lp profile discovery -s $DS -i 356938035643809; ok discovery
 [ "$(jq -c .payload.data <<<"$OUT")" = "[\"$SM\"]" ] || fail "$CMD: $OUT"
+# the explicit insecure switch: no trust configured, verification off, said on stderr
+EXTRA_ENV=(ESIMLPA_TLS_INSECURE=1 ESIMLPA_RESOLVE="$DS:443:127.0.0.1")
+lp profile discovery -s $DS; ok discovery
+[ "$ERR" = "esimlpa-lpac: warning: ESIMLPA_TLS_INSECURE: the server's TLS certificate is not verified" ] ||
+    fail "$CMD: stderr '$ERR'"
+EXTRA_ENV=(ESIMLPA_RESOLVE="$DS:443:127.0.0.1")
+lp profile discovery -s $DS
+err 255 es11_authenticate_client "ESIMLPA_EHTTP_CERT: ES11 initiateAuthentication: POST https://$DS/gsma/rsp2/es9plus/initiateAuthentication failed: server certificate not trusted, expired or for another host (TLS: this eUICC trusts none of the bundled production RSP CIs (it lists $ci8…))"
+EXTRA_ENV=("${TLS_ENV[@]}")
 
 # --- chip purge ---
 lp chip purge yes; ok success_null
