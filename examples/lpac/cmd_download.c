@@ -197,6 +197,22 @@ int lpac_cmd_download(int argc, char **argv)
     return st;
 }
 
+/* lpac's name of the discovery step that failed, from the last ES11 call:
+ * none yet (the eUICC challenge), initiateAuthentication failed or passed
+ * (then AuthenticateServer on the card failed), authenticateClient. */
+static const char *discovery_step(esimlpa_ctx *ctx, int rc)
+{
+    if (rc == ESIMLPA_ECANCELLED)
+        return "cancelled";
+    const struct esimlpa_es9_status *es = esimlpa_ctx_last_es9_status(ctx);
+    if (!es || !es->function[0])
+        return "es10b_get_euicc_challenge_and_info";
+    if (strstr(es->function, "initiateAuthentication"))
+        return es->status == ESIMLPA_ES9_STATUS_SUCCESS || es->status == ESIMLPA_ES9_STATUS_WARNING
+                   ? "es10b_authenticate_server" : "es9p_initiate_authentication";
+    return "es11_authenticate_client";
+}
+
 /* ES11 discovery (SGP.22 §3.1.3.2 / §5.8): the SM-DP+ addresses of the
  * events the SM-DS holds for this eUICC. */
 int lpac_cmd_discovery(int argc, char **argv)
@@ -230,7 +246,7 @@ int lpac_cmd_discovery(int argc, char **argv)
     int rc = esimlpa_discovery_run(l.ctx, l.http, smds, imei, &ev);
     lpac_signals_disarm();
     if (rc != ESIMLPA_OK) {
-        st = lpac_fail(&l, rc == ESIMLPA_ECANCELLED ? "cancelled" : "es11_authenticate_client", rc);
+        st = lpac_fail(&l, discovery_step(l.ctx, rc), rc);
     } else {
         cJSON *a = cJSON_CreateArray();
         for (size_t i = 0; i < ev->count; i++) {

@@ -190,7 +190,7 @@ lp profile discovery -s $DS; ok discovery
     fail "$CMD: stderr '$ERR'"
 EXTRA_ENV=(ESIMLPA_RESOLVE="$DS:443:127.0.0.1")
 lp profile discovery -s $DS
-err 255 es11_authenticate_client "ESIMLPA_EHTTP_CERT: ES11 initiateAuthentication: POST https://$DS/gsma/rsp2/es9plus/initiateAuthentication failed: server certificate not trusted, expired or for another host (TLS: this eUICC trusts none of the bundled production RSP CIs (it lists $ci8…))"
+err 255 es9p_initiate_authentication "ESIMLPA_EHTTP_CERT: ES11 initiateAuthentication: POST https://$DS/gsma/rsp2/es9plus/initiateAuthentication failed: server certificate not trusted, expired or for another host (TLS: this eUICC trusts none of the bundled production RSP CIs (it lists $ci8…))"
 EXTRA_ENV=("${TLS_ENV[@]}")
 
 # --- chip purge ---
