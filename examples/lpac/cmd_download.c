@@ -124,6 +124,8 @@ int lpac_cmd_download(int argc, char **argv)
                 }
                 snprintf(cc, sizeof cc, "%s", optarg);
                 explicit_bzero(optarg, strlen(optarg));
+                fprintf(stderr, "esimlpa-lpac: warning: -c on the command line is visible to other "
+                        "users (ps, /proc) until it is wiped; \"-c -\" reads it from stdin\n");
             }
             have_cc = 1;
             break;

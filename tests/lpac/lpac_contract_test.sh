@@ -173,10 +173,16 @@ want=$(h_order $SM TEST-8K iccid)
 # -s/-m, a wrong confirmation code (wiped from argv), then -p answered n on stdin
 lp profile download -s $SM -m TEST-CC -c 87654321
 err 255 es9p_get_bound_profile_package "ESIMLPA_EES9_FAILED: getBoundProfilePackage: Failed, subject 8.2.7 reason 3.8 (confirmation code refused): confirmation code refused (1 of 3); session cancelled"
+[ "$ERR" = 'esimlpa-lpac: warning: -c on the command line is visible to other users (ps, /proc) until it is wiped; "-c -" reads it from stdin' ] ||
+    fail "$CMD: stderr '$ERR'"
 LINES=$(printf 'n\n' | env "${TLS_ENV[@]}" "$LPAC_CLI" profile download -s $SM -m TEST-CC -c 12345678 -p); RC=$?; OUT=$(tail -n1 <<<"$LINES")
 CMD="profile download -p (n)"; err 255 cancelled "ESIMLPA_EREFUSED: consent: profile $(h_order $SM TEST-CC iccid) refused by the user; session cancelled"
 grep -q '"message":"preview","data":"y/n"' <<<"$LINES" || fail "$CMD: no preview line: $LINES"
 [ "$(h_order $SM TEST-CC state)" = available ] || fail "$CMD: order not released"
+LINES=$(printf '12345678\n' | env "${TLS_ENV[@]}" "$LPAC_CLI" profile download -s $SM -m TEST-CC -c - 2>"$H_TMP/err"); RC=$?
+OUT=$(tail -n1 <<<"$LINES"); ERR=$(cat "$H_TMP/err"); CMD="profile download -c - (stdin)"; ok download
+[ -z "$ERR" ] || fail "$CMD: stderr '$ERR'"
+[ "$(h_order $SM TEST-CC state)" = installed ] || fail "$CMD: order $(h_order $SM TEST-CC state)"
 lp profile download -a "LPA:1\$$SM\$TEST-30K-PPK" -i 356938035643809; ok download
 
 # --- profile discovery at the SM-DS ---
