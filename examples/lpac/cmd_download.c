@@ -49,7 +49,9 @@ static int on_progress(void *user, enum esimlpa_download_step step, size_t done,
     s->shown = step;
     const char *name = step_name(step);
     if (name) {
-        if (step != ESIMLPA_STEP_CANCEL)
+        /* a failed install's result is still sent (NOTIFICATION): the
+         * failure stays the install's */
+        if (step != ESIMLPA_STEP_CANCEL && step != ESIMLPA_STEP_NOTIFICATION)
             s->last_step = name;
         jl_progress(name, s->smdp);
     }
