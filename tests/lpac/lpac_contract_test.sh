@@ -211,6 +211,15 @@ lp notification process 1x; err 255 usage "notification process: '1x' is not a s
 lp chip purge; err 255 usage "chip purge wants the confirmation 'yes'"
 EXTRA_ENV=(LPAC_CUSTOM_ES10X_MSS=5); lp chip info
 err 255 euicc_init "invalid custom ES10x MSS given: LPAC_CUSTOM_ES10X_MSS wants 6 to 255"
+EXTRA_ENV=(LPAC_CUSTOM_ISD_R_AID=A00000055910); lp chip info
+err 255 euicc_init "ESIMLPA_ENOISDR: SELECT ISD-R A00000055910: status word 6A82 (not found): no ISD-R at this AID"
+EXTRA_ENV=(LPAC_CUSTOM_ISD_R_AID=A0000005591010FFFFFFFF89000001000); lp chip info
+err 255 euicc_init "invalid custom ISD-R applet id given: LPAC_CUSTOM_ISD_R_AID wants 5 to 16 bytes in hex"
+EXTRA_ENV=(LPAC_CUSTOM_ISD_R_AID=a0000005591010ffffffff8900000100 LPAC_CUSTOM_ES10X_MSS=6); lp chip info; ok chip_info
+ifid=$("$LPAC_CLI" driver apdu list | jq -r '.payload.data[] | select(.name == "Virtual PCD 00 00") | .env')
+EXTRA_ENV=(LPAC_APDU_PCSC_DRV_NAME= LPAC_APDU_PCSC_DRV_IFID="$ifid"); lp chip info; ok chip_info
+EXTRA_ENV=(LPAC_APDU_PCSC_DRV_IGNORE_NAME="Virtual PCD 00 00"); lp chip info
+err 255 euicc_init "no PC/SC reader matches LPAC_APDU_PCSC_DRV_IFID / _DRV_NAME / _DRV_IGNORE_NAME"
 EXTRA_ENV=(LPAC_APDU=stdio); lp chip info
 err 255 euicc_init "LPAC_APDU 'stdio' is not supported here (pcsc, at, at_csim, qmi)"
 EXTRA_ENV=(LPAC_APDU_PCSC_DRV_NAME=NoSuchReader); lp chip info
