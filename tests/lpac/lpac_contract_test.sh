@@ -170,6 +170,10 @@ fits metadata "$(grep es8p_metadata_parse <<<"$LINES")"
 want=$(h_order $SM TEST-8K iccid)
 [ "$(jq -r .payload.data.iccid <<<"$OUT")" = "$want" ] || fail "$CMD: iccid $(jq -r .payload.data.iccid <<<"$OUT"), want $want"
 [ "$(h_order $SM TEST-8K state)" = installed ] || fail "server order state $(h_order $SM TEST-8K state)"
+lp profile delete "$want"; ok success_null
+lp profile list; [ "$(jq --arg i "$want" '[.payload.data[] | select(.iccid == $i)] | length' <<<"$OUT")" = 0 ] || fail "not deleted: $OUT"
+lp notification list; [ "$(jq -r '.payload.data[-1].profileManagementOperation' <<<"$OUT")" = delete ] || fail "no delete notification: $OUT"
+lp profile delete "$want"; err 255 es10c_delete_profile "ESIMLPA_EICCID_OR_AID_NOT_FOUND: DeleteProfile: eUICC result 1 (iccidOrAidNotFound)"
 # -s/-m, a wrong confirmation code (wiped from argv), then -p answered n on stdin
 lp profile download -s $SM -m TEST-CC -c 87654321
 err 255 es9p_get_bound_profile_package "ESIMLPA_EES9_FAILED: getBoundProfilePackage: Failed, subject 8.2.7 reason 3.8 (confirmation code refused): confirmation code refused (1 of 3); session cancelled"
