@@ -32,6 +32,7 @@ struct cli {
     char cc_buf[129];       /* the confirmation code from a file, stdin or the prompt */
     int cc_prompt;          /* no code given: ask on the terminal when the SM-DP+ wants one */
     int json;               /* --json */
+    int json_progress;      /* profile download --json --progress: progress lines first */
     int trace;              /* --trace */
     unsigned mss;           /* --mss N, 0 = library default */
     int yes;                /* --yes */
@@ -88,6 +89,8 @@ const char *cli_qmi_detail(const struct cli *cli, int code);
 int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print {"ok":true,"data":data} (takes ownership of data; NULL -> null). */
 void cli_json_ok(cJSON *data);
+/* One JSON line on stdout, flushed at once (progress before the result). */
+void cli_json_line(cJSON *root);
 /* Exit status for a library error code. */
 int cli_exit_status(int code);
 

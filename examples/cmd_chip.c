@@ -2,6 +2,7 @@
 /* esimlpa chip ...: EID, EUICCInfo2 highlights, configured addresses,
  * SetDefaultDpAddress and eUICCMemoryReset. */
 #include "cli.h"
+#include "bit_names.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,11 @@ static int chip_info(struct cli *cli, int argc, char **argv)
         cJSON_AddNumberToObject(j, "uiccCapability", i2->uicc_capability);
         cJSON_AddNumberToObject(j, "rspCapability", i2->rsp_capability);
         cJSON_AddNumberToObject(j, "forbiddenPpr", i2->forbidden_ppr);
+        cJSON_AddItemToObject(j, "uiccCapabilityNames",
+                              bit_names_json(BIT_NAMES_UICC_CAPABILITY, i2->uicc_capability));
+        cJSON_AddItemToObject(j, "rspCapabilityNames",
+                              bit_names_json(BIT_NAMES_RSP_CAPABILITY, i2->rsp_capability));
+        cJSON_AddItemToObject(j, "forbiddenPprNames", bit_names_json(BIT_NAMES_PPR, i2->forbidden_ppr));
         json_add_str(j, "sasAccreditationNumber", i2->sas_accreditation_number);
         cJSON_AddItemToObject(j, "ciPkidVerification",
                               pkid_array(i2->ci_pkid_verification, i2->n_ci_pkid_verification));

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* esimlpa profile ...: list, enable, disable, delete, nickname. */
 #include "cli.h"
+#include "base64_encode.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -63,6 +64,16 @@ static cJSON *profile_json(const struct esimlpa_profile_info *p, const char *ico
     return o;
 }
 
+/* --icons inline: the icon itself in base64 (SGP.22 ProfileInfo icon, PNG or
+ * JPG as iconType says), null for a profile without one. */
+static void add_icon_base64(cJSON *o, const struct esimlpa_profile_info *p)
+{
+    char *b = p->icon && p->icon_len && p->icon_type != ESIMLPA_ICON_NONE
+                  ? base64_encode(p->icon, p->icon_len) : NULL;
+    json_add_str(o, "icon", b);
+    free(b);
+}
+
 /* Write a profile's icon (SGP.22 ProfileInfo icon, PNG or JPG) to
  * DIR/<ICCID or ISD-P AID>.<png|jpg>. Returns the path (malloc'd), NULL if the
  * profile has no icon; @err says why when writing failed. */
@@ -96,16 +107,23 @@ static char *save_icon(const char *dir, const struct esimlpa_profile_info *p, ch
 static int profile_list(struct cli *cli, int argc, char **argv)
 {
     const char *icon_dir = NULL;
+    int inline_icons = 0;
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--save-icons") == 0 && i + 1 < argc && !icon_dir)
             icon_dir = argv[++i];
         else if (strcmp(argv[i], "--save-icons") == 0)
             return cli_usage(cli, "--save-icons wants one directory");
+        else if (strcmp(argv[i], "--icons") == 0 && i + 1 < argc && strcmp(argv[i + 1], "inline") == 0)
+            inline_icons = 1, i++;
+        else if (strcmp(argv[i], "--icons") == 0)
+            return cli_usage(cli, "--icons wants 'inline'");
         else
             return cli_usage(cli, "unexpected argument '%s'", argv[i]);
     }
     if (icon_dir && !*icon_dir)
         return cli_usage(cli, "--save-icons wants a directory, not \"\"");
+    if (inline_icons && !cli->json)
+        return cli_usage(cli, "--icons inline needs --json");
     int st = cli_open(cli);
     if (st != EXIT_OK)
         return st;
@@ -128,8 +146,12 @@ static int profile_list(struct cli *cli, int argc, char **argv)
     }
     if (cli->json) {
         cJSON *a = cJSON_CreateArray();
-        for (size_t i = 0; i < l->count; i++)
-            cJSON_AddItemToArray(a, profile_json(&l->profiles[i], icons[i]));
+        for (size_t i = 0; i < l->count; i++) {
+            cJSON *o = profile_json(&l->profiles[i], icons[i]);
+            if (inline_icons)
+                add_icon_base64(o, &l->profiles[i]);
+            cJSON_AddItemToArray(a, o);
+        }
         cli_json_ok(a);
     } else if (l->count == 0) {
         printf("No profiles.\n");
@@ -283,9 +305,10 @@ static const char id_help[] =
     "(32 hex digits).\n";
 
 const struct cli_command cli_profile_commands[] = {
-    { "profile", "list", "[--save-icons DIR]", "List the profiles on the eUICC.",
+    { "profile", "list", "[--save-icons DIR] [--icons inline]", "List the profiles on the eUICC.",
       "--save-icons writes each profile's icon to DIR/<ICCID>.png or .jpg (the\n"
-      "directory must exist); with --json each profile's \"iconFile\" names it.\n",
+      "directory must exist); with --json each profile's \"iconFile\" names it.\n"
+      "--icons inline (with --json) adds each profile's icon in base64 as \"icon\".\n",
       profile_list },
     { "profile", "enable", "ID [--refresh] [--reset]", "Enable a profile (the enabled one is disabled).",
       "--refresh asks the eUICC to refresh the device (REFRESH proactive command);\n"

@@ -129,10 +129,37 @@ int cli_ask_yn(struct cli *cli, const char *question)
     return line[0] == 'y' || line[0] == 'Y';
 }
 
+/* --json --progress: {"progress":{"step":NAME,"done":D,"total":T}} per step
+ * before the result line; LOAD_BPP (done/total = bytes) every 10 % and at the end. */
+static void json_progress_line(enum esimlpa_download_step step, size_t done, size_t total)
+{
+    static enum esimlpa_download_step last_step;
+    static int last_tenth = -1;
+    if (step == ESIMLPA_STEP_LOAD_BPP && total) {
+        int tenth = (int)(done * 10 / total);
+        if (step == last_step && tenth == last_tenth)
+            return;
+        last_tenth = tenth;
+    } else if (step == last_step) {
+        return;
+    }
+    last_step = step;
+    cJSON *root = cJSON_CreateObject();
+    cJSON *p = cJSON_AddObjectToObject(root, "progress");
+    cJSON_AddStringToObject(p, "step", esimlpa_download_step_name(step));
+    cJSON_AddNumberToObject(p, "done", (double)done);
+    cJSON_AddNumberToObject(p, "total", (double)total);
+    cli_json_line(root);
+}
+
 void cli_download_progress(void *user, enum esimlpa_download_step step, size_t done,
                            size_t total)
 {
     struct cli *cli = user;
+    if (cli->json && cli->json_progress) {
+        json_progress_line(step, done, total);
+        return;
+    }
     if (cli->json || !isatty(STDERR_FILENO))
         return;
     if (step == ESIMLPA_STEP_LOAD_BPP && total) {
@@ -196,6 +223,10 @@ static int profile_download(struct cli *cli, int argc, char **argv)
             no_recover = 1;
             continue;
         }
+        if (strcmp(a, "--progress") == 0) {
+            cli->json_progress = 1;
+            continue;
+        }
         const char **dst = cli_download_arg(&da, a);
         if (!dst)
             return cli_usage(cli, "unexpected argument '%s'", a);
@@ -203,6 +234,8 @@ static int profile_download(struct cli *cli, int argc, char **argv)
             return cli_usage(cli, "option %s needs a value", a);
         *dst = argv[++i];
     }
+    if (cli->json_progress && !cli->json)
+        return cli_usage(cli, "--progress needs --json (the human output shows progress anyway)");
     int ust = cli_download_args_check(cli, &da);
     if (ust == EXIT_OK)
         ust = cli_confirmation_code_setup(cli, &da);
@@ -368,12 +401,15 @@ static int notification_process(struct cli *cli, int argc, char **argv)
 const struct cli_command cli_rsp_commands[] = {
     { "profile", "download",
       "-a 'LPA:1$...' | --smdp ADDR [--matching-id ID] [--confirmation-code-file F|\n"
-      "                                --confirmation-code -|CC] [--imei IMEI] [--no-recover]",
+      "                                --confirmation-code -|CC] [--imei IMEI] [--no-recover]\n"
+      "                               [--progress]",
       "Download and install a profile from an SM-DP+.",
       "Without -a and --smdp the eUICC's default SM-DP+ address is used.\n"
       "The profile's name, provider, ICCID and class are shown and the install\n"
       "must be confirmed on the terminal (or with --yes). The install notification\n"
       "is sent to the SM-DP+ afterwards; if that fails it stays pending.\n"
+      "With --json --progress a line {\"progress\":{\"step\",\"done\",\"total\"}} comes\n"
+      "on standard output for each step before the result.\n"
       "\n"
       "A confirmation code the SM-DP+ asks for is read from --confirmation-code-file F\n"
       "(first line), from standard input with --confirmation-code -, or else asked\n"

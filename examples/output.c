@@ -158,6 +158,12 @@ static void json_print(cJSON *root)
     cJSON_Delete(root);
 }
 
+void cli_json_line(cJSON *root)
+{
+    json_print(root);
+    fflush(stdout);
+}
+
 void cli_json_ok(cJSON *data)
 {
     cJSON *root = cJSON_CreateObject();

@@ -150,6 +150,19 @@ int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options
 int esimlpa_notifications_process(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
                                   long seq_number, size_t *delivered, size_t *failed);
 
+/**
+ * Send one notification exported earlier (the whole PendingNotification TLV,
+ * SGP.22 §5.7.10, as RetrieveNotificationsList gave it) to @p address with
+ * ES9+ handleNotification, without the eUICC: @p ctx is used for errors and
+ * logging only and need not be open. The server is verified against the
+ * eUICC's CIs when a flow on @p ctx has read them, else against the
+ * transport's whole trust. The notification is not removed from any eUICC.
+ * Returns 0 when the server accepted it (HTTP 2xx), ESIMLPA_EINVAL for a blob
+ * that is not a PendingNotification, else the HTTP/ES9+ error.
+ */
+int esimlpa_notification_send(esimlpa_ctx *ctx, struct esimlpa_http_transport *http,
+                              const char *address, const uint8_t *der, size_t der_len);
+
 /** One event from an SM-DS: a profile waiting at rsp_server_address. */
 struct esimlpa_event {
     char *event_id;             /**< the matching ID to download it with */

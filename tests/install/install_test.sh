@@ -41,6 +41,7 @@ for h in "$src"/include/esimlpa/*.h; do
         fail "public header $(basename "$h") not installed (install_headers in lib/meson.build)"
 done
 [ -x "$root/bin/esimlpa" ] || fail "CLI not installed"
+[ -x "$root/bin/esimlpa-lpac" ] || fail "esimlpa-lpac not installed"
 [ -f "$root/share/man/man1/esimlpa.1" ] || fail "man page not installed"
 # The bundled GSMA RSP CI roots, where the library looks for them by default.
 for set in production test; do
@@ -87,6 +88,9 @@ readelf -d "$tmp/consumer-static" | grep -q 'libesimlpa' && fail "static consume
 
 # The installed CLI runs against the installed library.
 LD_LIBRARY_PATH=$libdir "$root/bin/esimlpa" --version | grep -q "$version" || fail "installed esimlpa --version"
+[ "$(LD_LIBRARY_PATH=$libdir "$root/bin/esimlpa-lpac" version)" = \
+  "{\"type\":\"lpa\",\"payload\":{\"code\":0,\"message\":\"success\",\"data\":\"$version\"}}" ] ||
+    fail "installed esimlpa-lpac version: $(LD_LIBRARY_PATH=$libdir "$root/bin/esimlpa-lpac" version)"
 
 # Every command has --help, and the man page names every command.
 cli() { LD_LIBRARY_PATH=$libdir "$root/bin/esimlpa" "$@"; }

@@ -39,7 +39,11 @@ j chip info; expect_rc 0 "$CMD"; ok_shape
 keys_are .data "defaultDpAddress eid euiccInfo2 isdRAid isdRAidName rootDsAddress"
 [ "$(jq -r .data.isdRAid <<<"$OUT")" = A0000005591010FFFFFFFF8900000100 ] || fail "$CMD: isdRAid: $OUT"
 [ "$(jq -r .data.isdRAidName <<<"$OUT")" = standard ] || fail "$CMD: isdRAidName: $OUT"
-keys_are .data.euiccInfo2 "ciPkidSigning ciPkidVerification euiccCategory firmwareVersion forbiddenPpr freeNvram freeRam installedApps ppVersion profileVersion rspCapability sasAccreditationNumber svn uiccCapability"
+keys_are .data.euiccInfo2 "ciPkidSigning ciPkidVerification euiccCategory firmwareVersion forbiddenPpr forbiddenPprNames freeNvram freeRam installedApps ppVersion profileVersion rspCapability rspCapabilityNames sasAccreditationNumber svn uiccCapability uiccCapabilityNames"
+is_type .data.euiccInfo2.uiccCapabilityNames array
+# the names are the set bits of the integers
+[ "$(jq '.data.euiccInfo2 | (.rspCapabilityNames | length) == ([range(0;8) as $b | select((.rspCapability / pow(2;$b) | floor) % 2 == 1)] | length)' <<<"$OUT")" = true ] ||
+    fail "$CMD: rspCapabilityNames do not match rspCapability: $OUT"
 is_type .data.eid string; is_type .data.defaultDpAddress "string|null"
 is_type .data.euiccInfo2.ciPkidVerification array; is_type .data.euiccInfo2.freeNvram "number|null"
 is_type .data.euiccInfo2.rspCapability number
@@ -70,6 +74,12 @@ j profile list; ok_shape
 CMD="profile list (human, --save-icons)"; rm -f "$icons"/*; run profile list --save-icons "$icons"
 expect_rc 0 "$CMD"; grep -q "saved to $icons/$iccid.png" <<<"$OUT" || fail "$CMD: $OUT"
 [ -s "$icons/$iccid.png" ] || fail "$CMD: no icon written"
+j profile list --icons inline; ok_shape
+[ "$(jq -r --arg i "$iccid" '.data[] | select(.iccid == $i) | .icon' <<<"$OUT" | base64 -d | cmp - "$file" && echo same)" = same ] ||
+    fail "$CMD: inline icon differs from the saved one"
+[ "$(jq '[.data[] | select(.iconType == null and .icon != null)] | length' <<<"$OUT")" = 0 ] || fail "$CMD: icon without iconType"
+keys_are ".data[0]" "icon iccid iconFile iconType isdpAid nickname notificationConfigs owner ppr profileClass profileName serviceProviderName state"
+j profile list --icons; err_shape 1 ESIMLPA_EINVAL
 j profile list --save-icons "$H_TMP/no/such/dir"; err_shape 1 ESIMLPA_EINVAL
 j profile list --save-icons; err_shape 1 ESIMLPA_EINVAL
 
@@ -93,4 +103,29 @@ j reader list; expect_rc 0 "$CMD"; ok_shape
 keys_are ".data[0]" "index name"; is_type ".data[0].index" number
 
 j profile download -a 'LPA:2$x$y' --yes; err_shape 1 ESIMLPA_EBADACTIVATION
+CMD="profile download --progress (no --json)"; run profile download --progress -a 'LPA:1$x$y' --yes
+expect_rc 1 "$CMD"
+[ "$(head -n 1 <<<"$ERR")" = "esimlpa: profile download: --progress needs --json (the human output shows progress anyway)" ] ||
+    fail "$CMD: $ERR"
+
+# profile download --json --progress: progress lines, then the result line
+SM=testsmdpplus1.example.com
+h_server $SM smdp nist
+CMD="profile download --json --progress"
+OUT=$("$CLI" --json --ca-file "$PKI_DIR/ci_nist.pem" --resolve "$SM:443:127.0.0.1" profile download \
+      --progress -a "LPA:1\$$SM\$TEST-30K-PPK" --yes 2>"$H_TMP/err"); RC=$?; ERR=$(cat "$H_TMP/err")
+expect_rc 0 "$CMD"
+PROG=$(head -n -1 <<<"$OUT"); OUT=$(tail -n 1 <<<"$OUT"); ok_shape
+[ "$(jq -r .data.iccid <<<"$OUT")" = "$(h_order $SM TEST-30K-PPK iccid)" ] || fail "$CMD: result $OUT"
+while IFS= read -r l; do
+    [ "$(jq -c 'keys' <<<"$l")" = '["progress"]' ] || fail "$CMD: not a progress line: $l"
+    [ "$(jq -c '.progress | keys' <<<"$l")" = '["done","step","total"]' ] || fail "$CMD: progress keys: $l"
+done <<<"$PROG"
+steps=$(jq -r .progress.step <<<"$PROG" | uniq | tr '\n' ' ')
+[ "$steps" = "getEUICCChallenge initiateAuthentication authenticateServer authenticateClient consent prepareDownload getBoundProfilePackage loadBoundProfilePackage handleNotification done " ] ||
+    fail "$CMD: steps $steps"
+last=$(jq -c 'select(.progress.step == "loadBoundProfilePackage") | [.progress.done, .progress.total]' <<<"$PROG" | tail -n 1)
+[ "$(jq '.[0] == .[1] and .[1] > 30000' <<<"$last")" = true ] || fail "$CMD: last install progress $last"
+[ "$(jq -c 'select(.progress.step == "loadBoundProfilePackage")' <<<"$PROG" | wc -l)" -le 12 ] ||
+    fail "$CMD: more than one install progress line per 10 %"
 note "JSON shapes match examples/esimlpa-json.md"
