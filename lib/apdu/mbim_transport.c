@@ -106,6 +106,16 @@ static void mbim_unlock(void *user)
     t->lock_fd = -1;
 }
 
+/* The Status field of the MS UICC answers: BYTE[2], SW1 then SW2, in a u32
+ * (read little endian: SW1 | SW2 << 8). Returns SW1 << 8 | SW2, or a value
+ * above 0xFFFF when the upper bytes are not zero. */
+static uint32_t status_sw(uint32_t field)
+{
+    if (field > 0xFFFF)
+        return field;
+    return (field & 0xFF) << 8 | (field >> 8);
+}
+
 static int close_channel(struct mbim_transport *t, uint32_t ch)
 {
     struct mbim_builder b;
@@ -247,10 +257,11 @@ static int mbim_open_channel(void *user, const uint8_t *aid, size_t aid_len, uin
     int rc = esimlpa__mbim_command(&t->c, esimlpa__mbim_uuid_ms_uicc_lla,
                                    MBIM_CID_UICC_OPEN_CHANNEL, MBIM_CMD_SET, &b, what, &m, &st);
     uint32_t sw = 0, ch = 0;
+    if (rc == MBIM_FAILED && esimlpa__mbim_field_u32(&m, 0, &sw) == 0)
+        sw = status_sw(sw);
     if (rc == MBIM_FAILED) {
         /* The card's answer to the SELECT rides in the Status field. */
-        if (st == MBIM_STATUS_MS_SELECT_FAILED && esimlpa__mbim_field_u32(&m, 0, &sw) == 0 &&
-            (sw == 0x6A82 || sw == 0x6999)) {
+        if (st == MBIM_STATUS_MS_SELECT_FAILED && (sw == 0x6A82 || sw == 0x6999)) {
             snprintf(t->c.err, sizeof t->c.err, "%s: the card has no ISD-R (SW %04X)", what,
                      (unsigned)sw);
             return ESIMLPA_ENOISDR;
@@ -263,6 +274,7 @@ static int mbim_open_channel(void *user, const uint8_t *aid, size_t aid_len, uin
         snprintf(t->c.err, sizeof t->c.err, "%s: malformed answer", what);
         return ESIMLPA_ETRANSPORT;
     }
+    sw = status_sw(sw);
     /* 9000, or 61xx when the modem sent the SELECT without Le and left the
      * FCI unread (not needed). */
     if (sw != 0x9000 && (sw >> 8) != 0x61) {
@@ -307,10 +319,11 @@ static int mbim_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
     esimlpa__mbim_info_reset(&b);
     esimlpa__mbim_info_u32(&b, t->have_channel ? t->channel : 0);
     esimlpa__mbim_info_u32(&b, 0);   /* SecureMessaging: none */
-    /* ClassByteType: the CLA as the library coded it (ISO 7816-4 §5.4.1):
-     * b7 set is the further coding of channels 4-19, which the MS UICC
-     * service calls "extended" (ETSI TS 102 221 §10.1.1). */
-    esimlpa__mbim_info_u32(&b, (cmd[0] & 0x40) ? MBIM_CLASS_BYTE_EXTENDED
+    /* ClassByteType: the modem rebuilds the CLA from this type and the
+     * channel (Microsoft MBIM low-level UICC access, MBIM_CID_MS_UICC_APDU).
+     * ES10 STORE DATA is 8X/CX, the ETSI TS 102 221 §10.1.1 "extended"
+     * coding; sent as interindustry the card would see 0X and refuse it. */
+    esimlpa__mbim_info_u32(&b, (cmd[0] & 0x80) ? MBIM_CLASS_BYTE_EXTENDED
                                                 : MBIM_CLASS_BYTE_INTERINDUSTRY);
     size_t size = esimlpa__mbim_info_slot(&b), off = esimlpa__mbim_info_slot(&b);
     size_t at = esimlpa__mbim_info_data(&b, cmd, cmd_len);
@@ -329,6 +342,7 @@ static int mbim_transmit(void *user, const uint8_t *cmd, size_t cmd_len, uint8_t
         snprintf(t->c.err, sizeof t->c.err, "%s: malformed answer", what);
         return ESIMLPA_ETRANSPORT;
     }
+    sw = status_sw(sw);
     if (sw > 0xFFFF || n > *resp_len - 2) {
         snprintf(t->c.err, sizeof t->c.err, "%s: malformed response APDU (%u bytes, SW %08X)",
                  what, (unsigned)n, (unsigned)sw);

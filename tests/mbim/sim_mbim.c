@@ -82,6 +82,20 @@ static unsigned sw_of(const uint8_t *r, size_t n)
     return n >= 2 ? (unsigned)(r[n - 2] << 8 | r[n - 1]) : 0x6F00;
 }
 
+/* The MS UICC Status field: BYTE[2], SW1 then SW2 (u32 little endian). */
+static uint32_t status_field(unsigned sw)
+{
+    return (sw >> 8) | (sw & 0xFF) << 8;
+}
+
+/* The CLA the modem builds from ClassByteType and the channel (MS UICC APDU:
+ * the host's CLA is replaced): 0X/4X interindustry, 8X/CX extended. */
+static uint8_t cla_built(uint32_t type, unsigned ch)
+{
+    uint8_t base = type == MBIM_CLASS_BYTE_EXTENDED ? 0x80 : 0x00;
+    return ch <= 3 ? (uint8_t)(base | ch) : (uint8_t)(base | 0x40 | (ch - 4));
+}
+
 /* MANAGE CHANNEL open + SELECT AID with @p2 (Le = 00, as field modems need
  * for the FCI). 0 and *ch, or the SW of the failing step. */
 static unsigned card_open_channel(struct sim_mbim *m, const uint8_t *aid, size_t aid_len,
@@ -264,7 +278,7 @@ static uint32_t uicc(struct sim_mbim *m, const struct mbim_msg *req)
             return MBIM_STATUS_INVALID_PARAMETERS;
         if (m->o.strict_p2 && a != 0x0C) {
             vlog(m, "strict-p2: refusing SelectP2Arg 0x%02X", (unsigned)a);
-            esimlpa__mbim_info_u32(b, 0x6A86);
+            esimlpa__mbim_info_u32(b, status_field(0x6A86));
             esimlpa__mbim_info_u32(b, 0);
             esimlpa__mbim_info_u32(b, 0);
             esimlpa__mbim_info_u32(b, 0);
@@ -276,7 +290,7 @@ static uint32_t uicc(struct sim_mbim *m, const struct mbim_msg *req)
         unsigned sw = card_open_channel(m, p, n, a, &ch, sel, &sl);
         if (sw == 0x6A81 || sw == 0x6881)
             return MBIM_STATUS_MS_NO_LOGICAL_CHANNELS;
-        esimlpa__mbim_info_u32(b, sw ? sw : 0x9000);
+        esimlpa__mbim_info_u32(b, status_field(sw ? sw : 0x9000));
         esimlpa__mbim_info_u32(b, ch);
         size_t pair = esimlpa__mbim_info_slot(b);
         esimlpa__mbim_info_slot(b);
@@ -299,7 +313,7 @@ static uint32_t uicc(struct sim_mbim *m, const struct mbim_msg *req)
         uint8_t cmd[4] = { 0x00, 0x70, 0x80, (uint8_t)a };
         card(m, cmd, sizeof cmd, r);
         m->channel_open[a] = 0;
-        esimlpa__mbim_info_u32(b, 0x9000);
+        esimlpa__mbim_info_u32(b, status_field(0x9000));
         return MBIM_STATUS_SUCCESS;
     }
     if (req->cid == MBIM_CID_UICC_APDU) {
@@ -312,18 +326,19 @@ static uint32_t uicc(struct sim_mbim *m, const struct mbim_msg *req)
             return MBIM_STATUS_INVALID_PARAMETERS;
         if (a > MAX_CHANNEL || (a && !m->channel_open[a]))
             return MBIM_STATUS_MS_INVALID_LOGICAL_CHANNEL;
-        if (d > MBIM_CLASS_BYTE_EXTENDED || (m->o.strict_class && d != (a >= 4 ? 1u : 0u))) {
+        if (d > MBIM_CLASS_BYTE_EXTENDED ||
+            (m->o.strict_class && d != ((p[0] & 0x80) ? 1u : 0u))) {
             vlog(m, "strict-class: ClassByteType %u on channel %u", (unsigned)d, (unsigned)a);
             return MBIM_STATUS_INVALID_PARAMETERS;
         }
         uint8_t cmd[261];
         memcpy(cmd, p, n);
-        cmd[0] = cla_for(cmd[0], a);   /* the modem sets the channel in CLA */
+        cmd[0] = cla_built(d, a);   /* the modem builds the CLA */
         uint8_t r[300];
         size_t rl = card(m, cmd, n, r);
         if (rl < 2)
             return MBIM_STATUS_FAILURE;
-        esimlpa__mbim_info_u32(b, sw_of(r, rl));
+        esimlpa__mbim_info_u32(b, status_field(sw_of(r, rl)));
         size_t pair = esimlpa__mbim_info_slot(b);
         esimlpa__mbim_info_slot(b);
         size_t off = esimlpa__mbim_info_data(b, r, rl - 2);
