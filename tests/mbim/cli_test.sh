@@ -159,6 +159,14 @@ strict-p2)
     grep -q "opened channel [0-9]* (P2 0C)" "$work/sim.log" || fail "channel not opened with P2 0C"
     grep -q "strict-p2: refusing" "$work/sim.log" && fail "the modem refused our SelectP2Arg"
     ;;
+select-61xx)
+    # The modem sent the SELECT without Le and passes the card's 61xx on,
+    # FCI unread (the library needs none): the channel counts as open.
+    start_sim --select-61xx
+    Q=(--mbim "$DEV"); basics
+    stop_sim
+    grep -q "answered SW 61" "$work/sim.log" || fail "the quirk did not fire"
+    ;;
 strict-class)
     # The modem holds channels 1-3 (ours is 4 or higher, CLA 0xC0 coding) and
     # checks ClassByteType against the channel: the transport sends

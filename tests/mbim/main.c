@@ -29,6 +29,7 @@ static void usage(FILE *f)
         "  --slots N             slots of the modem (1: no slot mapping support; default 2)\n"
         "Quirks:\n"
         "  --strict-p2           Open Channel refuses SelectP2Arg other than 0x0C\n"
+        "  --select-61xx         Open Channel answers SW 61xx (SELECT without Le, FCI unread)\n"
         "  --strict-class        APDU refuses a ClassByteType that disagrees with the channel\n"
         "  --first-channel N     the modem holds channels below N (ours get N and up)\n"
         "  --switch-settle MS    NotInitialized for MS ms after a slot mapping change\n"
@@ -69,6 +70,8 @@ int main(int argc, char **argv)
             mo.proxy = 1; takes = 0;
         } else if (strcmp(a, "--strict-p2") == 0) {
             mo.strict_p2 = 1; takes = 0;
+        } else if (strcmp(a, "--select-61xx") == 0) {
+            mo.select_61xx = 1; takes = 0;
         } else if (strcmp(a, "--strict-class") == 0) {
             mo.strict_class = 1; takes = 0;
         } else if (strcmp(a, "--split") == 0) {

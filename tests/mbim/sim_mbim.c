@@ -290,6 +290,17 @@ static uint32_t uicc(struct sim_mbim *m, const struct mbim_msg *req)
         unsigned sw = card_open_channel(m, p, n, a, &ch, sel, &sl);
         if (sw == 0x6A81 || sw == 0x6881)
             return MBIM_STATUS_MS_NO_LOGICAL_CHANNELS;
+        if (!sw && m->o.select_61xx) {
+            /* The modem sent the SELECT without Le: the card announced its
+             * FCI (61xx) and the modem passed that on, with no data. */
+            esimlpa__mbim_info_u32(b, status_field(0x6100 | (unsigned)(sl & 0xFF)));
+            esimlpa__mbim_info_u32(b, ch);
+            esimlpa__mbim_info_u32(b, 0);
+            esimlpa__mbim_info_u32(b, 0);
+            m->channel_open[ch] = 1;
+            vlog(m, "opened channel %u, answered SW 61%02X", ch, (unsigned)(sl & 0xFF));
+            return MBIM_STATUS_SUCCESS;
+        }
         esimlpa__mbim_info_u32(b, status_field(sw ? sw : 0x9000));
         esimlpa__mbim_info_u32(b, ch);
         size_t pair = esimlpa__mbim_info_slot(b);

@@ -15,6 +15,7 @@ struct sim_mbim_options {
     unsigned slots;             /* 1 (no slot mapping support) or 2; 0 = 2 */
     int proxy;                  /* also listen on the abstract socket "mbim-proxy" */
     int strict_p2;              /* Open Channel refuses SelectP2Arg other than 0x0C */
+    int select_61xx;            /* Open Channel: SELECT sent without Le, FCI left unread: Status 61xx */
     int strict_class;           /* APDU refuses a ClassByteType that disagrees with the host's CLA */
     unsigned first_channel;     /* channels below this are held by the modem (0 = none) */
     unsigned settle_ms;         /* SimNotInserted for this long after a slot mapping change */
