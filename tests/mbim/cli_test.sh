@@ -140,6 +140,14 @@ Try 'esimlpa --help'." "bad settle time"
     run 0 --mbim "$DEV:1" chip info
     run 2 --mbim "$DEV:2" chip info
     expect_err "esimlpa: chip info: connect: operation not supported: MS Device Slot Mappings: MBIM status NoDeviceSupport (0x00000009)" "single-slot modem, slot 2"
+    # A modem that stops answering: a timeout naming the MBIM request.
+    start_sim --hang-after 1
+    run 2 --mbim "$DEV" --apdu-timeout 1 chip info
+    expect_err "esimlpa: chip info: STORE DATA (GetEID): no answer in time (card, modem or server): MS UICC APDU: no answer from $DEV within 1000 ms" "modem stops answering"
+    # An answer whose Response runs past its information buffer: refused, named.
+    start_sim --garble 2
+    run 2 --mbim "$DEV" chip info
+    expect_err "esimlpa: chip info: STORE DATA (GetEUICCInfo2): transport failure: MS UICC APDU: malformed answer" "garbled answer"
     stop_sim
     ;;
 fragments)

@@ -36,6 +36,8 @@ static void usage(FILE *f)
         "  --fragment N          answers in fragments of N bytes\n"
         "  --split               write every frame in two pieces\n"
         "  --indications         an indication before each answer\n"
+        "  --hang-after N        stop answering from the N-th APDU\n"
+        "  --garble N            the N-th APDU answer's Response runs past its buffer\n"
         "Prints the device path on stdout; on exit, counters on stderr.\n");
 }
 
@@ -105,6 +107,10 @@ int main(int argc, char **argv)
             num = &mo.settle_ms;
         } else if (strcmp(a, "--fragment") == 0) {
             num = &mo.fragment;
+        } else if (strcmp(a, "--hang-after") == 0) {
+            num = &mo.hang_after;
+        } else if (strcmp(a, "--garble") == 0) {
+            num = &mo.garble;
         } else {
             fprintf(stderr, "esimlpa-sim-mbim: unknown option %s\n", a);
             usage(stderr);

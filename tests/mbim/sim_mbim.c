@@ -47,6 +47,7 @@ struct sim_mbim {
     unsigned held[MAX_CHANNEL + 1];
     unsigned mapped;            /* slot index (0-based) of executor 0 */
     long long not_ready_until;
+    int hung;                   /* hang_after fired: no more answers */
     struct sim_mbim_stats st;
     struct mbim_builder b;      /* the answer being built */
 };
@@ -329,6 +330,10 @@ static uint32_t uicc(struct sim_mbim *m, const struct mbim_msg *req)
     }
     if (req->cid == MBIM_CID_UICC_APDU) {
         m->st.apdu++;
+        if (m->o.hang_after && m->st.apdu >= m->o.hang_after) {
+            m->hung = 1;
+            return 0;
+        }
         if (st != MBIM_STATUS_SUCCESS)
             return st;
         if (esimlpa__mbim_field_u32(req, 0, &a) != 0 || esimlpa__mbim_field_u32(req, 4, &c2) != 0 ||
@@ -355,6 +360,8 @@ static uint32_t uicc(struct sim_mbim *m, const struct mbim_msg *req)
         size_t off = esimlpa__mbim_info_data(b, r, rl - 2);
         esimlpa__mbim_info_set32(b, pair, (uint32_t)(rl - 2));
         esimlpa__mbim_info_set32(b, pair + 4, rl > 2 ? (uint32_t)off : 0);
+        if (m->o.garble && m->st.apdu == m->o.garble)
+            esimlpa__mbim_info_set32(b, pair, (uint32_t)(rl - 2 + 16));   /* runs past the buffer */
         return MBIM_STATUS_SUCCESS;
     }
     return MBIM_STATUS_NO_DEVICE_SUPPORT;
@@ -379,6 +386,8 @@ static uint32_t proxy_config(struct sim_mbim *m, struct conn *c, const struct mb
 
 static void handle(struct sim_mbim *m, struct conn *c, const struct mbim_msg *req)
 {
+    if (m->hung)
+        return;
     vlog(m, "message 0x%08X tid %u cid %u", (unsigned)req->type, (unsigned)req->tid,
          (unsigned)req->cid);
     if (req->type == MBIM_OPEN_MSG) {
@@ -409,6 +418,8 @@ static void handle(struct sim_mbim *m, struct conn *c, const struct mbim_msg *re
         st = basic_connect(m, req);
     } else if (memcmp(req->uuid, esimlpa__mbim_uuid_ms_uicc_lla, 16) == 0) {
         st = uicc(m, req);
+        if (m->hung)
+            return;
     } else if (memcmp(req->uuid, esimlpa__mbim_uuid_ms_basic_connect_ext, 16) == 0 &&
                req->cid == MBIM_CID_MS_DEVICE_SLOT_MAPPINGS) {
         st = slot_mappings(m, req);

@@ -22,6 +22,8 @@ struct sim_mbim_options {
     unsigned fragment;          /* split answers into fragments of this many bytes (0: 4096) */
     int split;                  /* write each frame in two pieces */
     int indications;            /* an indication before each answer */
+    unsigned hang_after;        /* stop answering from the n-th APDU; 0 = never */
+    unsigned garble;            /* n-th APDU answer: Response size past the buffer; 0 = never */
     int verbose;
 };
 
