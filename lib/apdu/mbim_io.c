@@ -7,6 +7,7 @@
 #include "qmi_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -38,6 +39,10 @@ int esimlpa__mbim_open_proxy(char *err, size_t err_len)
         close(fd);
         return ESIMLPA_ENOREADER;
     }
+    /* Non-blocking from here on: writes wait with a deadline (qmi_io.c). */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
     return fd;
 }
 
