@@ -28,6 +28,9 @@ struct cli {
     const char *qmi;        /* --qmi DEVICE[:SLOT]: QMI modem instead of PC/SC */
     int qmi_proxy;          /* --qmi-proxy: through libqmi's qmi-proxy */
     long qmi_switch_ms;     /* --qmi-switch-slot MS: 0 = no switch, else MS + 1 */
+    const char *mbim;       /* --mbim DEVICE[:SLOT]: MBIM modem instead of PC/SC */
+    int mbim_proxy;         /* --mbim-proxy: through libmbim's mbim-proxy */
+    long mbim_settle_ms;    /* --mbim-settle MS: 0 = default, else MS + 1 */
     const char *fail_extra; /* appended to the next cli_fail line (the modem's words) */
     char cc_buf[129];       /* the confirmation code from a file, stdin or the prompt */
     int cc_prompt;          /* no code given: ask on the terminal when the SM-DP+ wants one */
@@ -85,6 +88,10 @@ int cli_qmi_option(struct cli *cli, int argc, char **argv, int *i, int *rc);
 int cli_qmi_transport_new(struct cli *cli);
 /* The QMI transport's detail for a transport-class error @code, or NULL. */
 const char *cli_qmi_detail(const struct cli *cli, int code);
+/* cli_mbim.c: the same for --mbim DEVICE[:SLOT], --mbim-proxy, --mbim-settle MS. */
+int cli_mbim_option(struct cli *cli, int argc, char **argv, int *i, int *rc);
+int cli_mbim_transport_new(struct cli *cli);
+const char *cli_mbim_detail(const struct cli *cli, int code);
 /* Report a command-line problem and return EXIT_USAGE. */
 int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print {"ok":true,"data":data} (takes ownership of data; NULL -> null). */

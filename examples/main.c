@@ -21,6 +21,10 @@ static const char global_help[] =
     "  --qmi DEV[:SLOT]     use the QMI modem on DEV (e.g. /dev/cdc-wdm0, slot 1 or 2)\n"
     "  --qmi-proxy          reach it through libqmi's qmi-proxy (ModemManager running)\n"
     "  --qmi-switch-slot MS make SLOT the active slot first, wait MS ms after a switch\n"
+    "  --mbim DEV[:SLOT]    use the MBIM modem on DEV (e.g. /dev/cdc-wdm0; SLOT 1 or 2 is\n"
+    "                       mapped first)\n"
+    "  --mbim-proxy         reach it through libmbim's mbim-proxy (ModemManager running)\n"
+    "  --mbim-settle MS     wait MS ms after a slot change (default 1000)\n"
     "  --json               print one JSON object: {\"ok\":true,\"data\":...} or\n"
     "                       {\"ok\":false,\"error\":{\"code\",\"name\",\"message\"}}\n"
     "  --trace              log every APDU to stderr\n"
@@ -95,6 +99,8 @@ static int transport_new(struct cli *cli)
 {
     if (cli->qmi)
         return cli_qmi_transport_new(cli);
+    if (cli->mbim)
+        return cli_mbim_transport_new(cli);
     if (!cli->modem) {
         struct esimlpa_pcsc_options po = { .version = ESIMLPA_PCSC_OPTIONS_VERSION,
                                            .reader = cli->reader };
@@ -144,6 +150,8 @@ int cli_open(struct cli *cli)
             cli->fail_extra = esimlpa_at_transport_last_error(cli->tr);
         if (cli->qmi && esimlpa_qmi_transport_last_error(cli->tr)[0])
             cli->fail_extra = esimlpa_qmi_transport_last_error(cli->tr);
+        if (cli->mbim && esimlpa_mbim_transport_last_error(cli->tr)[0])
+            cli->fail_extra = esimlpa_mbim_transport_last_error(cli->tr);
         int st = cli_fail(cli, rc);
         cli_close(cli);
         return st;
@@ -158,6 +166,8 @@ void cli_close(struct cli *cli)
     cli->ctx = NULL;
     if (cli->qmi)
         esimlpa_qmi_transport_free(cli->tr);
+    else if (cli->mbim)
+        esimlpa_mbim_transport_free(cli->tr);
     else if (cli->modem)
         esimlpa_at_transport_free(cli->tr);
     else
@@ -254,7 +264,8 @@ int main(int argc, char **argv)
             while (++i < argc)
                 rest[nrest++] = argv[i];
             break;
-        } else if (cli_qmi_option(&cli, argc, argv, &i, &rc)) {
+        } else if (cli_qmi_option(&cli, argc, argv, &i, &rc) ||
+                   cli_mbim_option(&cli, argc, argv, &i, &rc)) {
             if (rc != EXIT_OK)
                 goto out;
         } else if (strcmp(a, "--json") == 0) {
@@ -362,7 +373,7 @@ int main(int argc, char **argv)
     /* $ESIMLPA_READER when --reader is not given (the option wins): a script
      * or test harness pins the one reader it may touch. */
     const char *env_reader = getenv("ESIMLPA_READER");
-    if (!cli.reader && !cli.modem && !cli.qmi && env_reader && env_reader[0])
+    if (!cli.reader && !cli.modem && !cli.qmi && !cli.mbim && env_reader && env_reader[0])
         cli.reader = env_reader;
 
     /* $ESIMLPA_ISD_R_AID when --isd-r-aid is not given (the option wins). */
@@ -376,6 +387,10 @@ int main(int argc, char **argv)
         }
     }
 
+    if (cli.mbim && (cli.qmi || cli.modem || cli.reader)) {
+        rc = cli_usage(&cli, "--mbim cannot be combined with --qmi, --modem or --reader");
+        goto out;
+    }
     if (cli.qmi && (cli.modem || cli.reader)) {
         rc = cli_usage(&cli, "--qmi cannot be combined with --modem or --reader");
         goto out;

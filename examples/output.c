@@ -230,6 +230,8 @@ int cli_fail(struct cli *cli, int code)
     const char *extra = cli->fail_extra;
     if ((!extra || !extra[0]) && cli->qmi)
         extra = cli_qmi_detail(cli, code);   /* what the QMI modem said */
+    if ((!extra || !extra[0]) && cli->mbim)
+        extra = cli_mbim_detail(cli, code);  /* what the MBIM modem said */
     if (extra && extra[0]) {
         size_t n = strlen(msg);
         snprintf(msg + n, sizeof msg - n, ": %s", extra);

@@ -49,6 +49,7 @@
 #include <esimlpa/error.h>
 #include <esimlpa/transport.h>
 #include <esimlpa/qmi.h>
+#include <esimlpa/mbim.h>
 #include <esimlpa/ctx.h>
 #include <esimlpa/es10.h>
 #include <esimlpa/http.h>
