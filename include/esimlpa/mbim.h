@@ -31,6 +31,7 @@ struct esimlpa_mbim_options {
      *  ready at once (about 1000 ms in the field); 0 = none. */
     unsigned settle_ms;
 };
+/** Version of struct esimlpa_mbim_options this header describes. */
 #define ESIMLPA_MBIM_OPTIONS_VERSION 1
 
 /**
@@ -39,6 +40,7 @@ struct esimlpa_mbim_options {
  */
 int esimlpa_mbim_transport_new(const struct esimlpa_mbim_options *opts,
                                struct esimlpa_apdu_transport **out);
+/** Free a transport from esimlpa_mbim_transport_new() (NULL is fine); disconnects first. */
 void esimlpa_mbim_transport_free(struct esimlpa_apdu_transport *t);
 
 /** Detail of the last MBIM failure ("MS UICC Open Channel: MBIM status

@@ -24,21 +24,27 @@ no_suites="e2e valgrind install docs"
 # Not run here, by name (extended regular expressions): tests in the other
 # suites that need pcscd + vpcd + namespaces (test_pcsc_vpcd), valgrind
 # (threads-helgrind), the native pkg-config and asn1c to build a consumer
-# (abi-static-clash), or that run the CLI from a shell script against the
-# AT-modem or QMI simulator as separate processes, in namespaces for QMI and
-# the renewal (modem-cli-*, modem-renew-*, qmi-cli-*, qmi-qmicli-*,
-# qmi-download). The in-process modem tests and the QMI codec do run here.
+# (abi-static-clash) or the native g++ (abi-cxx-consumer), or that run the
+# CLI from a shell script against the AT-modem, QMI or MBIM simulator as
+# separate processes, in namespaces for QMI/MBIM and the renewal
+# (modem-cli-*, modem-renew-*, qmi-cli-*, qmi-qmicli-*, qmi-download,
+# mbim-cli-*, mbim-mbimcli-*, mbim-download). The in-process modem tests and
+# the QMI and MBIM codecs do run here.
 # Tests that start a program of this build do it through meson's exe wrapper
 # (MESON_EXE_WRAPPER: qemu-user; no binfmt_misc needed).
 no_tests="
 test_pcsc_vpcd
 threads-helgrind
 abi-static-clash
+abi-cxx-consumer
 modem-cli-.*
 modem-renew-.*
 qmi-cli-.*
 qmi-qmicli-.*
 qmi-download
+mbim-cli-.*
+mbim-mbimcli-.*
+mbim-download
 "
 mkdir -p "$dir"
 if [ ! -f "$dir/build.ninja" ]; then

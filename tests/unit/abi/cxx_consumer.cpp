@@ -11,6 +11,7 @@
 #include <esimlpa/esimlpa.h>
 #include <esimlpa/http.h>
 #include <esimlpa/qmi.h>
+#include <esimlpa/mbim.h>
 #include <esimlpa/renew.h>
 #include <esimlpa/text.h>
 #include <esimlpa/transport.h>
