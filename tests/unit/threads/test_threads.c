@@ -87,6 +87,27 @@ out:
     return NULL;
 }
 
+/* Under helgrind the eight threads run one at a time, each TLS handshake
+ * many times slower than natively: give connect and requests minutes, not
+ * the library's 10 s / 60 s defaults, so a loaded machine cannot fail it. */
+static void slow_http(struct inproc_http *h, struct tc *t)
+{
+    char ca[512], res[128];
+    snprintf(ca, sizeof ca, "%s", tc_path(t, "ci_nist.pem"));
+    snprintf(res, sizeof res, "%s:%u:127.0.0.1", t->host, t->port);
+    const char *resolve[] = { res, NULL };
+    struct esimlpa_curl_options ho;
+    memset(&ho, 0, sizeof ho);
+    ho.version = ESIMLPA_CURL_OPTIONS_VERSION;
+    ho.ca_file = ca;
+    ho.resolve = resolve;
+    ho.connect_timeout_ms = 240000;
+    ho.total_timeout_ms = 240000;
+    esimlpa_curl_transport_free(h->curl);
+    h->curl = NULL;
+    REQUIRE(esimlpa_curl_transport_new(&ho, &h->curl) == 0);
+}
+
 int main(int argc, char **argv)
 {
     REQUIRE(argc == 5);   /* gen-rsp-pki.sh, profiles dir, soft eUICC seed, test SM-DP+ */
@@ -158,6 +179,7 @@ int main(int argc, char **argv)
         inproc_state_write(argv[3], state[i], inproc_state_empty, NULL);
         w[i].se = inproc_card_open(&t, state[i], NULL);
         inproc_http_init(&w[i].http, &t);
+        slow_http(&w[i].http, &t);
     }
     for (int i = 0; i < N_THREADS; i++)
         REQUIRE(pthread_create(&th[i], NULL, work, &w[i]) == 0);
