@@ -6,7 +6,7 @@ SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 pkgs="build-essential meson ninja-build pkg-config asn1c libssl-dev openssl \
 libcurl4-openssl-dev libpcsclite-dev pcscd vsmartcard-vpcd libcjson-dev jq iproute2 procps util-linux python3 \
-valgrind doxygen clang libclang-rt-14-dev faketime libqmi-utils libmbim-utils libmbim-proxy"
+valgrind doxygen clang libclang-rt-14-dev faketime libqmi-utils libqmi-proxy libmbim-utils libmbim-proxy"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
