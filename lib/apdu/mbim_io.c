@@ -20,7 +20,7 @@
 
 int esimlpa__mbim_open_proxy(char *err, size_t err_len)
 {
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         snprintf(err, err_len, "mbim-proxy: socket: %s", strerror(errno));
         return ESIMLPA_ETRANSPORT;
@@ -32,18 +32,27 @@ int esimlpa__mbim_open_proxy(char *err, size_t err_len)
     sa.sun_family = AF_UNIX;
     memcpy(sa.sun_path + 1, name, sizeof name - 1);
     socklen_t sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + sizeof name - 1);
-    if (connect(fd, (struct sockaddr *)&sa, sl) != 0) {
+    /* Non-blocking connect: a wedged proxy (or a squatter with a full
+     * backlog) cannot hold us longer than 2 s. */
+    int rc = connect(fd, (struct sockaddr *)&sa, sl);
+    if (rc != 0 && errno == EINPROGRESS) {
+        struct pollfd p = { .fd = fd, .events = POLLOUT };
+        int so = 0;
+        socklen_t l = sizeof so;
+        if (poll(&p, 1, 2000) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &l) == 0 &&
+            so == 0)
+            rc = 0;
+        else
+            errno = so ? so : ETIMEDOUT;
+    }
+    if (rc != 0) {
         snprintf(err, err_len,
                  "cannot connect to mbim-proxy: %s (is ModemManager's mbim-proxy running?)",
                  strerror(errno));
         close(fd);
         return ESIMLPA_ENOREADER;
     }
-    /* Non-blocking from here on: writes wait with a deadline (qmi_io.c). */
-    int fl = fcntl(fd, F_GETFL);
-    if (fl >= 0)
-        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-    return fd;
+    return fd;   /* non-blocking: writes wait with a deadline (qmi_io.c) */
 }
 
 static int wait_in(int fd, long long deadline_ms)

@@ -141,7 +141,7 @@ static void qmi_disconnect(void *user)
     }
     t->c.fd = -1;
     t->c.gone = 0;
-    t->c.rd.len = t->c.rd.pending = 0;
+    t->c.rd.len = t->c.rd.pending = t->c.rd.skip = 0;
     t->fd_locked = 0;
     t->have_cid = 0;
     t->have_channel = 0;
@@ -247,7 +247,8 @@ static int qmi_open_channel(void *user, const uint8_t *aid, size_t aid_len, uint
         /* Field quirk: a channel left open by a crashed program (or by the
          * modem's own stack) blocks the ISD-R; close them and retry once. */
         for (uint8_t ch = 1; ch <= MAX_CHANNEL; ch++)
-            close_channel(t, ch);
+            if (close_channel(t, ch) == ESIMLPA_ETIMEOUT || t->c.gone)
+                break;   /* a silent modem: do not wait 19 timeouts */
         rc = open_channel(t, aid, aid_len, channel, &qe);
     }
     if (rc == QMI_FAILED) {

@@ -16,6 +16,7 @@
 
 #include "esimlpa/error.h"
 #include "http/rsp_ci_bundle.h"
+#include "util/util_internal.h"
 
 static void logf_(const struct esimlpa__ci_log *log, enum esimlpa_log_level lv, const char *fmt,
                   ...) __attribute__((format(printf, 3, 4)));
@@ -48,7 +49,7 @@ static int take_root(struct esimlpa__ci_bundle *b, size_t *cap, X509 *x, const c
                      const struct esimlpa__ci_log *log)
 {
     const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(x);
-    if (!ski || ASN1_STRING_length(ski) <= 0 || ASN1_STRING_length(ski) > 32) {
+    if (!ski || ASN1_STRING_length(ski) < 4 || ASN1_STRING_length(ski) > 32) {   /* logged as 4 bytes */
         logf_(log, ESIMLPA_LOG_WARN, "RSP CI root %s has no usable SubjectKeyIdentifier: skipped",
               file);
         X509_free(x);
@@ -88,7 +89,7 @@ static int take_root(struct esimlpa__ci_bundle *b, size_t *cap, X509 *x, const c
 static int load_file(struct esimlpa__ci_bundle *b, size_t *cap, const char *path,
                      const char *name, const struct esimlpa__ci_log *log)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = esimlpa__fopen_regular(path);   /* not a FIFO planted in the directory */
     if (!f) {
         logf_(log, ESIMLPA_LOG_WARN, "RSP CI root %s cannot be read: skipped", name);
         return 0;

@@ -22,6 +22,7 @@
 
 #include "../util/hex.h"
 #include "rsp_internal.h"
+#include "util/util_internal.h"
 
 /* ---------- pending notifications for the same SM-DP+ ---------- */
 
@@ -115,7 +116,7 @@ int esimlpa__recover_session(esimlpa_ctx *ctx, struct esimlpa_http_transport *ht
 {
     if (!path || !path[0])
         return 0;
-    FILE *f = fopen(path, "re");
+    FILE *f = esimlpa__fopen_regular(path);
     if (!f)
         return 0;
     char line[400] = "";

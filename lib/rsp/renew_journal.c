@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "renew_internal.h"
+#include "util/util_internal.h"
 
 #define JOURNAL_FORMAT "esimlpa-renew-journal/1"
 
@@ -222,7 +223,10 @@ static int parse_state(const cJSON *j, struct renew_state *st, const char **what
     st->refresh = bool_field(o, "refresh");
     st->check_requested = bool_field(o, "check");
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "checkTimeoutMs");
-    st->check_timeout_ms = cJSON_IsNumber(t) ? (long)t->valuedouble : 0;
+    double ms = cJSON_IsNumber(t) ? t->valuedouble : 0;
+    if (!(ms >= 0 && ms <= 86400000.0))   /* the CLI allows 1..86400 s */
+        return *what = "bad checkTimeoutMs", -1;
+    st->check_timeout_ms = (long)ms;
     s = str_field(j, "reason");
     snprintf(st->reason, sizeof st->reason, "%s", s ? s : "");
     return 0;
@@ -231,7 +235,7 @@ static int parse_state(const cJSON *j, struct renew_state *st, const char **what
 int renew__journal_read(esimlpa_ctx *ctx, const char *path, struct renew_state *st)
 {
     memset(st, 0, sizeof *st);
-    FILE *f = fopen(path, "re");
+    FILE *f = esimlpa__fopen_regular(path);
     if (!f)
         return esimlpa__fail(ctx, ESIMLPA_EJOURNAL, "renew: cannot read journal %s (%s)", path,
                              strerror(errno));

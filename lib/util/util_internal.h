@@ -4,6 +4,7 @@
 #define ESIMLPA_UTIL_INTERNAL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <esimlpa/esimlpa.h>
@@ -16,6 +17,10 @@ size_t esimlpa__utf8_next(const unsigned char *s, size_t n, unsigned long *cp);
 /* Non-zero when s (n bytes) is not valid UTF-8 or holds a C0/C1 control
  * character or DEL: text we refuse to write to the card. */
 int esimlpa__text_has_controls(const char *s, size_t n);
+
+/* fopen(path, "r") for a regular file only: a FIFO or device planted at
+ * @path is neither waited on nor read (NULL, errno EINVAL). */
+FILE *esimlpa__fopen_regular(const char *path);
 
 /*
  * Swapped-BCD (EF.ICCID / IMEI style, SGP.22 notes §10.5): digit 2i goes to

@@ -152,6 +152,23 @@ int main(void)
     snprintf(f2, sizeof f2, "%s/b-expired.pem", prod);
     if (mkdir(prod, 0700) != 0 || copy_file(pki.ca, f1) || copy_file(pki.expired, f2))
         return 1;
+    /* Hostile-input review: an expired root whose SubjectKeyIdentifier is one
+     * byte (AB) was logged as four bytes, reading past the key id. */
+    static const char short_ski[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBHjCBxaADAgECAgEBMAoGCCqGSM49BAMCMA8xDTALBgNVBAMMBGV2aWwwIhgP\n"
+        "MjAyMDAxMDEwMDAwMDBaGA8yMDIwMDEwMjAwMDAwMFowDzENMAsGA1UEAwwEZXZp\n"
+        "bDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABOMDCT0r4KwyTu4FF/7QbYjzgy5+\n"
+        "MfvCwDYoP1U6wkXtJN7qeTzV2Q9sfYl4OpkBWFx0jceslqxsQ8//Wj72U3ujDjAM\n"
+        "MAoGA1UdDgQDBAGrMAoGCCqGSM49BAMCA0gAMEUCIFoFt6TVChrfGA+YHUlaQaT2\n"
+        "UbCx9Yjcc2GGQAm8AkMgAiEA6h/XIOq2SrUEewiF4OA/3qB7m3Slb3R/fNVRpb88\n"
+        "6N8=\n"
+        "-----END CERTIFICATE-----\n";
+    char f3[160];
+    snprintf(f3, sizeof f3, "%s/c-short-ski.pem", prod);
+    FILE *sf = fopen(f3, "w");
+    if (!sf || fputs(short_ski, sf) < 0 || fclose(sf) != 0)
+        return 1;
     uint8_t ski[32], other[20];
     size_t ski_len = ski_of(pki.ca, ski);
     CHECK(ski_len == 20);
@@ -183,6 +200,7 @@ int main(void)
     t = transport(gp, ESIMLPA_CURL_OPTIONS_VERSION);
     CHECK(post(t, gp) == 0);
     CHECK(strstr(logged, "RSP CI root b-expired.pem (") && strstr(logged, ": skipped\n"));
+    CHECK(strstr(logged, "RSP CI root c-short-ski.pem has no usable SubjectKeyIdentifier: skipped"));
     /* The card lists another CI only: refused before connecting. */
     unsigned long before = requests_seen;
     struct esimlpa_ci_pkid only_other = { other, sizeof other };
@@ -237,6 +255,7 @@ int main(void)
     httpd_free(bad);
     unlink(f1);
     unlink(f2);
+    unlink(f3);
     rmdir(prod);
     rmdir(dir);
     testpki_remove(&pki);

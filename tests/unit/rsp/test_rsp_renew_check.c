@@ -293,6 +293,10 @@ int main(int argc, char **argv)
           "\"step\":\"check\",\"old\":\"xyz\",\"before\":[],\"options\":{}}", "bad old profile" },
         { "{\"format\":\"esimlpa-renew-journal/1\",\"eid\":\"89049032123451234512345678901235\","
           "\"step\":\"check\",\"options\":{}}", "no profile list" },
+        /* hostile review: an out-of-range double must not reach (long) */
+        { "{\"format\":\"esimlpa-renew-journal/1\",\"eid\":\"89049032123451234512345678901235\","
+          "\"step\":\"check\",\"before\":[],\"options\":{\"check\":true,"
+          "\"checkTimeoutMs\":1e300}}", "bad checkTimeoutMs" },
     };
     o.version = ESIMLPA_RENEW_OPTIONS_VERSION;
     o.journal_path = journal;
@@ -306,6 +310,12 @@ int main(int argc, char **argv)
                  journal, bad[i].what);
         CHECK(!strcmp(esimlpa_ctx_last_error(c.ctx), want));
     }
+    unlink(journal);
+    /* A FIFO planted as the journal is refused at once, not waited on. */
+    REQUIRE(mkfifo(journal, 0600) == 0);
+    CHECK(esimlpa_renew_resume(c.ctx, &o, &r) == ESIMLPA_EJOURNAL);
+    snprintf(want, sizeof want, "renew: cannot read journal %s (Invalid argument)", journal);
+    CHECK(!strcmp(esimlpa_ctx_last_error(c.ctx), want));
     unlink(journal);
     CHECK(state_of(c.ctx, OLD_ICCID) == 0);   /* case 6's state, untouched */
     card_free(&c);
