@@ -24,10 +24,19 @@ SIDE=$H_TMP/side.jsonl
 
 # text size (bytes) of a shared object, as size(1) counts it
 text_of() { size -A "$1" | awk '$1 == ".text" { print $2 }'; }
+sum_text() { local t=0 f; for f in "$@"; do t=$(( t + $(text_of "$f") )); done; echo $t; }
+# The library alone (libesimlpa.so vs lpac's libeuicc.so) and the whole
+# program doing the download: ours the CLI + libesimlpa.so; lpac its binary,
+# the libraries of its own build it links and the pcsc and curl drivers it loads.
 OURS_SO=$(realpath "$BUILD/lib/libesimlpa.so")
 LPAC_SO=$(ldd "$LPAC" | awk '/libeuicc\.so/ { print $3 }')
-OURS_TEXT=$(text_of "$OURS_SO")
-LPAC_TEXT=$( [ -n "$LPAC_SO" ] && text_of "$LPAC_SO" || echo 0)
+[ -n "$LPAC_SO" ] || fail "$LPAC does not link libeuicc.so"
+LPAC_OWN=$(ldd "$LPAC" | awk -v d="$(dirname "$(dirname "$(dirname "$LPAC")")")" 'index($3, d) == 1 { print $3 }')
+LPAC_DRV=$(find "$(dirname "$(dirname "$(dirname "$LPAC")")")" -name driver_apdu_pcsc.so -o -name driver_http_curl.so)
+OURS_TEXT=$(text_of "$OURS_SO") LPAC_TEXT=$(text_of "$LPAC_SO")
+OURS_ALL=$(sum_text "$CLI" "$OURS_SO")
+# shellcheck disable=SC2086
+LPAC_ALL=$(sum_text "$LPAC" $LPAC_OWN $LPAC_DRV)
 
 apdus_logged() { grep -c '^soft-euicc: >> ' "$H_TMP/euicc.log"; }
 
@@ -88,7 +97,9 @@ for sc in "${scen[@]}"; do
 done
 
 jq -s --arg host "$(uname -srm)" --arg lpac "$LPAC" --argjson ot "$OURS_TEXT" --argjson lt "$LPAC_TEXT" \
-    '{machine: {kernel: $host}, lpac: $lpac, text_bytes: {ours: $ot, lpac_libeuicc: $lt}, runs: .}' \
+    --argjson oa "$OURS_ALL" --argjson la "$LPAC_ALL" \
+    '{machine: {kernel: $host}, lpac: $lpac, text_bytes: {libesimlpa: $ot, lpac_libeuicc: $lt,
+      ours_cli_and_lib: $oa, lpac_program_libs_drivers: $la}, runs: .}' \
     "$SIDE" >"$OUT"
 
 # One row per download: ours, lpac, ours/lpac for each figure.
@@ -108,14 +119,15 @@ side_table() {
 }
 SHDR="operation\tapdu_ms\tbody\twall ms ours/lpac (ratio)\tCPU ms\tAPDUs\tTLS handshakes\tpeak heap KiB\tpeak RSS KiB\tresult"
 { printf '%b\n' "$SHDR"; side_table; } | column -t -s $'\t'
-echo ".text: libesimlpa.so $OURS_TEXT bytes, lpac's libeuicc.so $LPAC_TEXT bytes" \
-     "(ratio $(jq -n "$OURS_TEXT / $LPAC_TEXT * 100 | round / 100"))"
+ratio() { jq -n "$1 / $2 * 100 | round / 100"; }
+TEXT_LINE=".text bytes: library libesimlpa.so $OURS_TEXT / lpac libeuicc.so $LPAC_TEXT ($(ratio "$OURS_TEXT" "$LPAC_TEXT")); whole program (CLI + library / lpac + its libraries + pcsc and curl drivers) $OURS_ALL / $LPAC_ALL ($(ratio "$OURS_ALL" "$LPAC_ALL"))"
+echo "$TEXT_LINE"
 if [ -n "$MD" ]; then
     { printf '| %s |\n' "$(printf '%b' "$SHDR" | sed 's/\t/ | /g')"
       printf '|%s\n' "$(printf '%b' "$SHDR" | tr -cd '\t' | sed 's/\t/---|/g')---|"
       side_table | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
       echo
-      echo ".text: libesimlpa.so $OURS_TEXT bytes, lpac's libeuicc.so $LPAC_TEXT bytes"; } >"$MD"
+      echo "$TEXT_LINE"; } >"$MD"
 fi
 echo "wrote $OUT${MD:+ and $MD}"
 jq -e '[.runs[] | select(.rc != 0)] | length == 0' "$OUT" >/dev/null || { echo "some runs failed" >&2; exit 1; }
