@@ -21,8 +21,8 @@
 # the install notification) on a fresh soft eUICC and test SM-DP+, both under
 # the same LD_PRELOAD meter (peak heap, CPU, RSS), with APDUs counted by the
 # soft eUICC and TLS handshakes by the server; the table gives ratios ours/lpac.
-# --scenarios DELAY/BANDWIDTH,... (side-by-side mode) replaces the cross
-# product of --apdu-delay and --bandwidth, e.g. 0/0,20/256kbit.
+# --scenarios DELAY/BANDWIDTH,... replaces the cross product of --apdu-delay
+# and --bandwidth, e.g. 0/0,20/256kbit.
 # The round-trip time is simulated by the test SM-DP+ holding each answer for
 # RTT ms (--fault FUNCTION:delay=RTT): this kernel has no sch_netem, so a
 # netem qdisc cannot be used. TCP and TLS handshake round trips are therefore
@@ -111,14 +111,20 @@ IFS=, read -ra rtts <<<"$RTTS"
 IFS=, read -ra sizes <<<"$SIZES"
 IFS=, read -ra bws <<<"$BWS"
 for i in "${!bws[@]}"; do bws[i]=$(bytes_per_s "${bws[i]}"); done
+# (card delay, bandwidth) pairs: --scenarios, else every delay with every bandwidth
+if [ -n "$SCENARIOS" ]; then
+    IFS=, read -ra scen <<<"$SCENARIOS"
+else
+    scen=(); for d in "${delays[@]}"; do for b in "${bws[@]}"; do scen+=("$d/$b"); done; done
+fi
 
 if [ -n "${LPAC:-}" ]; then
     . "$ROOT/tests/bench/side_by_side.sh"
     exit $?
 fi
 
-for delay in "${delays[@]}"; do
-  for BW in "${bws[@]}"; do
+for sc in "${scen[@]}"; do
+    delay=${sc%%/*}; BW=$(bytes_per_s "${sc#*/}")
     for rtt in "${rtts[@]}"; do
         note "card delay $delay ms per APDU, server round trip $rtt ms, body $BW bytes/s (0: unlimited)"
         h_stop_euicc; rm -f "$H_TMP/state.json"
@@ -146,7 +152,6 @@ for delay in "${delays[@]}"; do
         fi
         bench - "$delay" "$rtt" notifications
     done
-  done
 done
 
 jq -s --arg host "$(uname -srm)" --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')" \

@@ -82,11 +82,6 @@ side() {
         "$out" >>"$SIDE"
 }
 
-if [ -n "$SCENARIOS" ]; then
-    IFS=, read -ra scen <<<"$SCENARIOS"
-else
-    scen=(); for d in "${delays[@]}"; do for b in "${bws[@]}"; do scen+=("$d/$b"); done; done
-fi
 for sc in "${scen[@]}"; do
     delay=${sc%%/*}; bw=$(bytes_per_s "${sc#*/}")
     for size in "${sizes[@]}"; do
