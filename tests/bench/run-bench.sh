@@ -110,7 +110,7 @@ IFS=, read -ra delays <<<"$DELAYS"
 IFS=, read -ra rtts <<<"$RTTS"
 IFS=, read -ra sizes <<<"$SIZES"
 IFS=, read -ra bws <<<"$BWS"
-for i in "${!bws[@]}"; do bws[i]=$(bytes_per_s "${bws[i]}"); done
+for i in "${!bws[@]}"; do bws[i]=$(bytes_per_s "${bws[i]}") || exit 2; done
 # (card delay, bandwidth) pairs: --scenarios, else every delay with every bandwidth
 if [ -n "$SCENARIOS" ]; then
     IFS=, read -ra scen <<<"$SCENARIOS"
@@ -124,7 +124,7 @@ if [ -n "${LPAC:-}" ]; then
 fi
 
 for sc in "${scen[@]}"; do
-    delay=${sc%%/*}; BW=$(bytes_per_s "${sc#*/}")
+    delay=${sc%%/*}; BW=$(bytes_per_s "${sc#*/}") || exit 2
     for rtt in "${rtts[@]}"; do
         note "card delay $delay ms per APDU, server round trip $rtt ms, body $BW bytes/s (0: unlimited)"
         h_stop_euicc; rm -f "$H_TMP/state.json"

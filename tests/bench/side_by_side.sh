@@ -83,7 +83,7 @@ side() {
 }
 
 for sc in "${scen[@]}"; do
-    delay=${sc%%/*}; bw=$(bytes_per_s "${sc#*/}")
+    delay=${sc%%/*}; bw=$(bytes_per_s "${sc#*/}") || exit 2
     for size in "${sizes[@]}"; do
         note "download $size, card delay $delay ms per APDU, body $bw bytes/s (0: unlimited)"
         side ours "$size" "$delay" "$bw"
