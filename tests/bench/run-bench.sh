@@ -8,11 +8,21 @@
 # network namespace (tests/integration/harness.sh), so it needs root (or
 # user namespaces) and the programs of a build directory.
 #
-#   tests/bench/run-bench.sh [--build DIR] [--sizes 8k,30k,100k] [--apdu-delay 0,5,20]
-#                            [--rtt 0,50] [--out bench.json] [--md bench.md]
+#   [LPAC=/path/to/lpac] tests/bench/run-bench.sh [--build DIR] [--sizes 8k,100k,1m]
+#       [--apdu-delay 0,5,20] [--rtt 0,50] [--bandwidth 0,256kbit] [--out bench.json] [--md bench.md]
 #
-# Sizes are 8k, 30k, 100k (orders TEST-8K, TEST-30K-PPK, TEST-100K) or any
+# Sizes are 8k, 30k, 100k (orders TEST-8K, TEST-30K-PPK, TEST-100K), 1m (TEST-1M,
+# a 1 MiB UPP generated with esimlpa-profile-gen at bench time) or any
 # matching ID of tests/smdpp/profiles/orders.json.
+# Bandwidth: bytes per second of every response body (the test SM-DP+ writes
+# it in timed chunks, --bandwidth), or Nkbit / Nmbit; 0 = unlimited.
+# With LPAC=/path/to/lpac (side-by-side mode) each download is run by our CLI
+# and by lpac (download, then "notification process -a -r" so that both deliver
+# the install notification) on a fresh soft eUICC and test SM-DP+, both under
+# the same LD_PRELOAD meter (peak heap, CPU, RSS), with APDUs counted by the
+# soft eUICC and TLS handshakes by the server; the table gives ratios ours/lpac.
+# --scenarios DELAY/BANDWIDTH,... replaces the cross product of --apdu-delay
+# and --bandwidth, e.g. 0/0,20/256kbit.
 # The round-trip time is simulated by the test SM-DP+ holding each answer for
 # RTT ms (--fault FUNCTION:delay=RTT): this kernel has no sch_netem, so a
 # netem qdisc cannot be used. TCP and TLS handshake round trips are therefore
@@ -20,16 +30,18 @@
 set -u
 ARGS=("$@")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$ROOT/build SIZES=8k,30k,100k DELAYS=0,5,20 RTTS=0,50 OUT=bench.json MD=""
+BUILD=$ROOT/build SIZES=8k,100k,1m DELAYS=0,5,20 RTTS=0,50 BWS=0 SCENARIOS="" OUT=bench.json MD=""
 while [ $# -gt 0 ]; do
     case $1 in
     --build) BUILD=$(cd "$2" && pwd); shift 2 ;;
     --sizes) SIZES=$2; shift 2 ;;
     --apdu-delay) DELAYS=$2; shift 2 ;;
     --rtt) RTTS=$2; shift 2 ;;
+    --bandwidth) BWS=$2; shift 2 ;;
+    --scenarios) SCENARIOS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --md) MD=$2; shift 2 ;;
-    -h|--help) sed -n 3,19p "$0"; exit 0 ;;
+    -h|--help) sed -n 3,32p "$0"; exit 0 ;;
     *) echo "run-bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -54,8 +66,31 @@ RESULTS=$H_TMP/results.jsonl
 : >"$RESULTS"
 
 order_of() {
-    case $1 in 8k) echo TEST-8K ;; 30k) echo TEST-30K-PPK ;; 100k) echo TEST-100K ;; *) echo "$1" ;; esac
+    case $1 in 8k) echo TEST-8K ;; 30k) echo TEST-30K-PPK ;; 100k) echo TEST-100K ;;
+    1m) echo TEST-1M ;; *) echo "$1" ;; esac
 }
+
+# bytes_per_s RATE: 32000 for 256kbit, 125000 for 1mbit, digits as they are.
+bytes_per_s() {
+    case $1 in
+    *[0-9]kbit) echo $(( ${1%kbit} * 1000 / 8 )) ;;
+    *[0-9]mbit) echo $(( ${1%mbit} * 1000000 / 8 )) ;;
+    *) [[ $1 =~ ^[0-9]+$ ]] || fail "--bandwidth wants bytes per second, Nkbit or Nmbit, not $1"
+       echo "$1" ;;
+    esac
+}
+
+# The 1 MiB profile is generated here rather than kept in the tree: a copy of
+# the orders config with TEST-1M added (UPP from esimlpa-profile-gen).
+GEN=$H_TMP/orders
+mkdir -p "$GEN"
+cp "$ROOT"/tests/smdpp/profiles/*.json "$GEN/"
+"$BUILD/tests/smdpp/esimlpa-profile-gen" --out "$GEN/profile_1m.der" --size 1048576 \
+    --iccid 89000123456789012374 --json "$GEN/profile_1m.json" --name "Test profile 1M" \
+    --class test || fail "cannot generate the 1 MiB profile"
+jq '.orders += [{"matchingId": "TEST-1M", "profile": "profile_1m.json"}]' \
+    "$ROOT/tests/smdpp/profiles/orders.json" >"$GEN/orders.json" || fail "cannot write orders"
+ORDERS=$GEN/orders.json
 
 # bench SIZE DELAY RTT OP [ARG]: one measured operation, appended to $RESULTS.
 bench() {
@@ -63,8 +98,8 @@ bench() {
     local out
     out=$("$BENCH" "${TLS[@]}" "$@" 2>"$H_TMP/bench.err")
     [ -n "$out" ] || { cat "$H_TMP/bench.err" >&2; fail "bench client $*: no result"; }
-    jq -c --arg s "$size" --argjson d "$delay" --argjson r "$rtt" \
-        '. + {size: $s, apdu_delay_ms: $d, rtt_ms: $r}' <<<"$out" >>"$RESULTS"
+    jq -c --arg s "$size" --argjson d "$delay" --argjson r "$rtt" --argjson b "${BW:-0}" \
+        '. + {size: $s, apdu_delay_ms: $d, rtt_ms: $r, bandwidth_bps: $b}' <<<"$out" >>"$RESULTS"
     [ "$(jq -r .rc <<<"$out")" = 0 ] || note "FAILED: $* : $(jq -r .error <<<"$out")"
     LAST=$out
 }
@@ -74,9 +109,24 @@ h_pcscd
 IFS=, read -ra delays <<<"$DELAYS"
 IFS=, read -ra rtts <<<"$RTTS"
 IFS=, read -ra sizes <<<"$SIZES"
-for delay in "${delays[@]}"; do
+IFS=, read -ra bws <<<"$BWS"
+for i in "${!bws[@]}"; do bws[i]=$(bytes_per_s "${bws[i]}") || exit 2; done
+# (card delay, bandwidth) pairs: --scenarios, else every delay with every bandwidth
+if [ -n "$SCENARIOS" ]; then
+    IFS=, read -ra scen <<<"$SCENARIOS"
+else
+    scen=(); for d in "${delays[@]}"; do for b in "${bws[@]}"; do scen+=("$d/$b"); done; done
+fi
+
+if [ -n "${LPAC:-}" ]; then
+    . "$ROOT/tests/bench/side_by_side.sh"
+    exit $?
+fi
+
+for sc in "${scen[@]}"; do
+    delay=${sc%%/*}; BW=$(bytes_per_s "${sc#*/}") || exit 2
     for rtt in "${rtts[@]}"; do
-        note "card delay $delay ms per APDU, server round trip $rtt ms"
+        note "card delay $delay ms per APDU, server round trip $rtt ms, body $BW bytes/s (0: unlimited)"
         h_stop_euicc; rm -f "$H_TMP/state.json"
         EUICC_ARGS="--apdu-delay-ms $delay" h_euicc
         h_stop_servers
@@ -87,6 +137,7 @@ for delay in "${delays[@]}"; do
                 faults+=(--fault "$fn:delay=$rtt")
             done
         fi
+        [ "$BW" -gt 0 ] && faults+=(--bandwidth "$BW")
         h_server $SM smdp nist "" "${faults[@]}"
         first=""
         for size in "${sizes[@]}"; do
@@ -110,13 +161,13 @@ jq -s --arg host "$(uname -srm)" --arg cpu "$(grep -m1 'model name' /proc/cpuinf
 # The table (also as markdown with --md).
 table() {
     jq -r '.runs[] | [ (if .op == "download" then "download " + .size else .op end),
-        .apdu_delay_ms, .rtt_ms, (.wall_ms | floor), (.cpu_ms | floor),
+        .apdu_delay_ms, .rtt_ms, .bandwidth_bps, (.wall_ms | floor), (.cpu_ms | floor),
         .apdus, .apdus_min, .store_data_blocks, .get_responses,
         "\(.apdu_bytes_sent)/\(.apdu_bytes_received)", .http_requests, .tcp_connections,
         .tls_handshakes, .bpp_size, (.heap_peak / 1024 | floor), .peak_rss_kb,
         (if .rc == 0 then "ok" else "FAIL" end)] | @tsv' "$OUT"
 }
-HDR="operation\tapdu_ms\trtt_ms\twall_ms\tcpu_ms\tAPDUs\tmin\tSTORE_DATA\tGET_RESP\tbytes_out/in\tHTTP\tTCP\tTLS\tBPP_bytes\theap_KiB\tRSS_KiB\tresult"
+HDR="operation\tapdu_ms\trtt_ms\tbody_B/s\twall_ms\tcpu_ms\tAPDUs\tmin\tSTORE_DATA\tGET_RESP\tbytes_out/in\tHTTP\tTCP\tTLS\tBPP_bytes\theap_KiB\tRSS_KiB\tresult"
 { printf '%b\n' "$HDR"; table; } | column -t -s $'\t'
 if [ -n "$MD" ]; then
     { printf '| %s |\n' "$(printf '%b' "$HDR" | sed 's/\t/ | /g')"

@@ -94,6 +94,7 @@ struct httpd_config {
     size_t max_request;           /**< headers + body; 0: 8 MiB */
     int io_timeout_ms;            /**< idle/IO timeout per connection; 0: 5000 */
     unsigned max_connections;     /**< served at once; 0: 16; more are closed at once */
+    unsigned long bandwidth_bps;  /**< response bodies paced to this many bytes/s; 0: unpaced */
     httpd_handler handler;
     void *user;
 };

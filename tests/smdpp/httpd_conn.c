@@ -163,6 +163,28 @@ static int handshake(struct conn *c)
     }
 }
 
+/*
+ * The bandwidth knob (the benchmark's stand-in for netem, which this kernel
+ * lacks): write @p n body bytes in chunks of 1/50 s worth, each at the time
+ * the byte rate @p bps allows, so the body takes n / bps seconds.
+ */
+static int write_paced(struct conn *c, const uint8_t *p, size_t n, unsigned long bps)
+{
+    size_t chunk = bps / 50 ? bps / 50 : 1, sent = 0;
+    int64_t start = now_ms();
+    while (sent < n) {
+        size_t k = n - sent < chunk ? n - sent : chunk;
+        if (conn_write(c, p + sent, k) < 0)
+            return -1;
+        sent += k;
+        int64_t due = start + (int64_t)((double)sent * 1000.0 / (double)bps);
+        int64_t wait = due - now_ms();
+        if (wait > 0 && sent < n && sleep_stoppable(c, (unsigned)wait) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Growable text buffer for a response head. */
 struct sbuf {
     char *p;
@@ -248,10 +270,13 @@ static int send_response(struct conn *c, struct httpd_response *resp, int keep_a
     if (!keep_alive)
         sb_str(&s, "Connection: close\r\n");
     sb_str(&s, "\r\n");
-    if (send_len)
+    unsigned long bps = c->h->cfg.bandwidth_bps;
+    if (send_len && !bps)
         sb_add(&s, resp->body, send_len);
     int rc = s.oom ? -1 : conn_write(c, s.p, s.len);
     free(s.p);
+    if (rc == 0 && send_len && bps)
+        rc = write_paced(c, resp->body, send_len, bps);
     if (rc < 0)
         return -1;
     return after;

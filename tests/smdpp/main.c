@@ -23,10 +23,11 @@ static void usage(FILE *f)
           "         --dpauth-cert C --dpauth-key K [--dppb-cert C --dppb-key K] --ci-cert C...\n"
           "         [--orders CONFIG.json] [--name FQDN] [--role smdp|smds] [--fault SPEC]...\n"
           "         [--status-file FILE] [--host-id ID] [--session-timeout S] [--io-timeout MS]\n"
-          "         [--verbose]\n"
+          "         [--bandwidth BYTES_PER_S] [--verbose]\n"
           "  --dsauth-cert/--dsauth-key are aliases of --dpauth-* for --role smds.\n"
           "  fault SPEC: FUNCTION:(status=S/R|http=N|delay=MS|close-before|close-mid-body|\n"
           "              truncate|corrupt|pause=FILE)[:count=N]\n"
+          "  --bandwidth: response bodies are written at this rate (timed chunks).\n"
           "  Prints \"listening on PORT\" when ready; SIGTERM/SIGINT exit cleanly.\n", f);
 }
 
@@ -35,6 +36,7 @@ int main(int argc, char **argv)
     struct smdpp_options o = {0};
     const char *listen = "127.0.0.1:0", *tls_cert = NULL, *tls_key = NULL;
     int io_timeout_ms = 0;
+    unsigned long bandwidth = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -82,6 +84,14 @@ int main(int argc, char **argv)
             o.session_timeout_s = (unsigned)strtoul(v, NULL, 10);
         } else if (OPT("--io-timeout")) {
             io_timeout_ms = (int)strtol(v, NULL, 10);   /* per connection; 0: httpd's default */
+        } else if (OPT("--bandwidth")) {
+            char *e;
+            bandwidth = strtoul(v, &e, 10);
+            if (*e || !bandwidth || v[0] == '-') {
+                fprintf(stderr, "esimlpa-test-smdpp: --bandwidth wants bytes per second > 0, "
+                                "not %s\n", v);
+                return 2;
+            }
         } else if (OPT("--role")) {
             if (!strcmp(v, "smds")) {
                 o.role = SMDPP_ROLE_SMDS;
@@ -121,6 +131,7 @@ int main(int argc, char **argv)
         .cert_chain_file = tls_cert, .key_file = tls_key, .bind_addr = addr,
         .port = (uint16_t)port, .max_request = (size_t)2 << 20,
         .handler = smdpp_handle, .user = s, .io_timeout_ms = io_timeout_ms,
+        .bandwidth_bps = bandwidth,
     };
     g_httpd = httpd_new(&hc, err, sizeof err);
     if (!g_httpd) {
