@@ -40,11 +40,17 @@ finish_download() {
 rm -f "$H_TMP/dl.rc"
 start_download TEST-100K
 run profile enable $OTHER
-en_end=$(ms)
 expect_rc 0 "profile enable during a download"
 finish_download
-[ "$en_end" -ge "$(cat "$H_TMP/dl.end")" ] \
-    || fail "enable finished at $en_end, before the download ($(cat "$H_TMP/dl.end"))"
+# Ordered on the card itself: the enable's notification got a sequence number
+# after the download's install notification (had the enable run in the middle
+# of the load, it would have come first). Wall-clock stamps cannot show this:
+# the download's process outlives its hold on the card by a few ms.
+inst_seq=$(sed -n 's/^Install notification \([0-9]*\) .*/\1/p' "$H_TMP/dl.out")
+en_seq=$("$CLI" --json notification list |
+    jq -r --arg i $OTHER '[.data[] | select(.iccid == $i and .operation == "enable") | .seqNumber] | max')
+[ -n "$inst_seq" ] && [ "$en_seq" != null ] && [ "$en_seq" -gt "$inst_seq" ] \
+    || fail "enable notification $en_seq is not after the install notification $inst_seq"
 [ "$(h_order $SM TEST-100K state)" = installed ] || fail "order TEST-100K: $(h_order $SM TEST-100K state)"
 [ "$(enabled)" = $OTHER ] || fail "enabled after the wait: $(enabled), expected $OTHER"
 note "enable waited for the download and then ran"
