@@ -56,9 +56,15 @@ en_seq=$("$CLI" --json notification list |
 note "enable waited for the download and then ran"
 
 # 2. --wait 1 while a download holds the card: exit 2 and the exact line,
-#    the download is not disturbed.
+#    the download is not disturbed. The soft eUICC holds the download's third
+#    LoadBoundProfilePackage command until we remove the pause file, so the
+#    download owns the card for as long as this part needs, on any machine.
+h_stop_euicc
+EUICC_ARGS="--apdu-delay-ms 8 --fault-es10 BF36/3:pause=$H_TMP/hold:count=1" h_euicc "$H_TMP/state.json"
 rm -f "$H_TMP/dl.rc"
 start_download TEST-30K-PPK
+for _ in $(seq 400); do [ -e "$H_TMP/hold" ] && break; sleep 0.05; done
+[ -e "$H_TMP/hold" ] || fail "the download did not reach its third LoadBoundProfilePackage command"
 t0=$(ms)
 run --wait 1 profile list
 t1=$(ms)
@@ -72,6 +78,7 @@ expect_rc 2 "chip info --wait 0 during a download"
 [ "$(jq -r .error.name <<<"$OUT")" = ESIMLPA_EBUSY ] || fail "json error: $OUT"
 [ "$(jq -r .error.message <<<"$OUT")" = "open: the card is in use by another program" ] \
     || fail "json message: $OUT"
+rm -f "$H_TMP/hold"
 finish_download
 [ "$(h_order $SM TEST-30K-PPK state)" = installed ] || fail "order TEST-30K-PPK: $(h_order $SM TEST-30K-PPK state)"
 
