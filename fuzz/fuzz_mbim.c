@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         const uint8_t *f;
         int cerr;
-        long n = esimlpa__mbim_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 5, &cerr);
+        long n = esimlpa__mbim_read(sv[0], &r, &f, esimlpa__mono_ms() + 5, &cerr);
         if (n > 0) {
             if ((size_t)n > sizeof r.buf)
                 abort();

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "card_lockfile.h"   /* esimlpa__mono_ms: the clock of every deadline */
+
 /* Longest line kept: "+CGLA: 516," + 516 hex digits + quotes, with room to spare.
  * Longer lines (long URCs) are dropped. */
 #define ESIMLPA_AT_LINE_MAX 1100
@@ -25,7 +27,6 @@ int esimlpa__at_serial_write(int fd, const char *buf, size_t len, long long dead
 long esimlpa__at_serial_read(int fd, char *buf, size_t cap, long long deadline_ms);
 /* Drop any pending input (a late answer to a command that timed out). */
 void esimlpa__at_serial_drain(int fd);
-long long esimlpa__at_now_ms(void);
 
 /* --- at_parse.c --- */
 

@@ -14,13 +14,6 @@
 
 #include <esimlpa/error.h>
 
-long long esimlpa__at_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static speed_t baud_constant(unsigned baud)
 {
     static const struct { unsigned bps; speed_t c; } tab[] = {
@@ -90,7 +83,7 @@ int esimlpa__at_serial_open(const char *path, unsigned baud, char *err, size_t e
 static int wait_fd(int fd, short events, long long deadline_ms)
 {
     for (;;) {
-        long long left = deadline_ms - esimlpa__at_now_ms();
+        long long left = deadline_ms - esimlpa__mono_ms();
         if (left <= 0)
             return ESIMLPA_ETIMEOUT;
         struct pollfd p = { .fd = fd, .events = events };

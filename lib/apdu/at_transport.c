@@ -134,7 +134,7 @@ static int at_command(struct at_transport *t, const char *cmd, unsigned timeout_
     t->line_len = 0;
     t->line_overflow = 0;
 
-    long long deadline = esimlpa__at_now_ms() + timeout_ms;
+    long long deadline = esimlpa__mono_ms() + timeout_ms;
     size_t len = strlen(cmd);
     int rc = esimlpa__at_serial_write(t->fd, cmd, len, deadline);
     if (rc == ESIMLPA_OK)
@@ -182,24 +182,17 @@ static int error_answer(struct at_transport *t, const char *what)
     return ESIMLPA_ETRANSPORT;
 }
 
-/* flock(2) on the open device, polling until t->lock_deadline: other
- * programs that lock the device node itself keep out while we hold it. */
+/* flock(2) on the open device until t->lock_deadline: other programs that
+ * lock the device node itself keep out while we hold it. */
 static int flock_device(struct at_transport *t)
 {
-    for (;;) {
-        if (flock(t->fd, LOCK_EX | LOCK_NB) == 0) {
-            t->fd_locked = 1;
-            return ESIMLPA_OK;
-        }
-        if (errno != EWOULDBLOCK && errno != EINTR)
-            return ESIMLPA_OK;   /* a device that cannot be flocked: the UUCP lock stands */
-        if (esimlpa__at_now_ms() >= t->lock_deadline) {
-            set_error(t, "%s is locked (flock) by another program", t->device);
-            return ESIMLPA_EBUSY;
-        }
-        struct timespec ts = { 0, 20 * 1000000L };
-        nanosleep(&ts, NULL);
+    int r = esimlpa__flock_fd_until(t->fd, t->lock_deadline);
+    if (r == ESIMLPA_EBUSY) {
+        set_error(t, "%s is locked (flock) by another program", t->device);
+        return r;
     }
+    t->fd_locked = r;   /* 0: a device that cannot be flocked; the UUCP lock stands */
+    return ESIMLPA_OK;
 }
 
 /* One owner per modem for an operation: the UUCP lock file that serial tools
@@ -217,7 +210,7 @@ static int at_lock(void *user, long wait_ms)
         return rc;
     }
     t->locked = 1;
-    t->lock_deadline = esimlpa__at_now_ms() + (wait_ms > 0 ? wait_ms : 0);
+    t->lock_deadline = esimlpa__mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     if (t->fd >= 0 && (rc = flock_device(t)) != ESIMLPA_OK) {
         esimlpa__uucp_unlock(t->lock_path);
         t->locked = 0;

@@ -21,7 +21,7 @@
 
 #define POLL_MS 20
 
-static long long now_ms(void)
+long long esimlpa__mono_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -40,7 +40,7 @@ static int wait_more(long wait_ms, long long deadline)
 {
     if (wait_ms < 0)
         return 0;
-    long long left = deadline - now_ms();
+    long long left = deadline - esimlpa__mono_ms();
     if (left <= 0)
         return 0;
     sleep_ms(left < POLL_MS ? (long)left : POLL_MS);
@@ -86,7 +86,7 @@ int esimlpa__flock_acquire(const char *kind, const char *id, long wait_ms, char 
         return ESIMLPA_ETRANSPORT;
     }
     (void)fchmod(fd, 0666);   /* other users' programs share the lock (umask) */
-    long long deadline = now_ms() + (wait_ms > 0 ? wait_ms : 0);
+    long long deadline = esimlpa__mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     for (;;) {
         if (flock(fd, LOCK_EX | LOCK_NB) == 0)
             return fd;
@@ -142,7 +142,7 @@ int esimlpa__uucp_lock(const char *device, long wait_ms, char *path, size_t path
     }
     char content[16];
     snprintf(content, sizeof content, "%10ld\n", (long)getpid());
-    long long deadline = now_ms() + (wait_ms > 0 ? wait_ms : 0);
+    long long deadline = esimlpa__mono_ms() + (wait_ms > 0 ? wait_ms : 0);
     long holder = 0;
     for (;;) {
         int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -179,4 +179,72 @@ void esimlpa__uucp_unlock(const char *path)
 {
     if (path && path[0] && read_lock_pid(path) == (long)getpid())
         unlink(path);
+}
+
+int esimlpa__flock_fd_until(int fd, long long deadline_ms)
+{
+    for (;;) {
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+            return 1;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return 0;   /* a node that cannot be flocked: the lock file stands alone */
+        if (esimlpa__mono_ms() >= deadline_ms)
+            return ESIMLPA_EBUSY;
+        struct timespec ts = { 0, POLL_MS * 1000000L };
+        nanosleep(&ts, NULL);
+    }
+}
+
+void esimlpa__dev_lock_init(struct esimlpa__dev_lock *l)
+{
+    l->lock_fd = -1;
+    l->node_locked = 0;
+    l->wait_ms = 0;
+}
+
+int esimlpa__dev_lock_node(struct esimlpa__dev_lock *l, int node_fd, const char *device,
+                           char *err, size_t err_len)
+{
+    if (l->lock_fd < 0 || node_fd < 0 || l->node_locked)
+        return ESIMLPA_OK;
+    int r = esimlpa__flock_fd_until(node_fd, esimlpa__mono_ms() + (l->wait_ms > 0 ? l->wait_ms : 0));
+    if (r == ESIMLPA_EBUSY) {
+        snprintf(err, err_len, "%s is locked (flock) by another program", device);
+        return r;
+    }
+    l->node_locked = r;
+    return ESIMLPA_OK;
+}
+
+int esimlpa__dev_lock_take(struct esimlpa__dev_lock *l, const char *kind, const char *device,
+                           long wait_ms, int node_fd, char *err, size_t err_len)
+{
+    if (l->lock_fd >= 0)
+        return ESIMLPA_OK;
+    int fd = esimlpa__flock_acquire(kind, device, wait_ms, err, err_len);
+    if (fd < 0)
+        return fd;
+    l->lock_fd = fd;
+    l->wait_ms = wait_ms;
+    int rc = esimlpa__dev_lock_node(l, node_fd, device, err, err_len);
+    if (rc != ESIMLPA_OK) {
+        close(l->lock_fd);
+        l->lock_fd = -1;
+    }
+    return rc;
+}
+
+void esimlpa__dev_lock_node_release(struct esimlpa__dev_lock *l, int node_fd)
+{
+    if (l->node_locked && node_fd >= 0)
+        flock(node_fd, LOCK_UN);
+    l->node_locked = 0;
+}
+
+void esimlpa__dev_lock_release(struct esimlpa__dev_lock *l, int node_fd)
+{
+    esimlpa__dev_lock_node_release(l, node_fd);
+    if (l->lock_fd >= 0)
+        close(l->lock_fd);
+    l->lock_fd = -1;
 }

@@ -100,7 +100,7 @@ int esimlpa__mbim_command(struct mbim_conn *c, const uint8_t uuid[16], uint32_t 
         return ESIMLPA_EINVAL;
     }
     uint32_t tid = next_tid(c);
-    long long deadline = esimlpa__qmi_now_ms() + c->timeout_ms;
+    long long deadline = esimlpa__mono_ms() + c->timeout_ms;
     uint8_t frag[MBIM_MAX_CONTROL];
     size_t max = c->max_xfer && c->max_xfer <= sizeof frag ? c->max_xfer : sizeof frag;
     size_t n;
@@ -134,7 +134,7 @@ int esimlpa__mbim_open(struct mbim_conn *c)
         return rc;
     uint8_t buf[16];
     uint32_t tid = next_tid(c);
-    long long deadline = esimlpa__qmi_now_ms() + c->timeout_ms;
+    long long deadline = esimlpa__mono_ms() + c->timeout_ms;
     size_t n = esimlpa__mbim_simple(MBIM_OPEN_MSG, tid, 1, c->max_xfer, buf);
     rc = esimlpa__qmi_write(c->fd, buf, n, deadline);
     if (rc != ESIMLPA_OK)
@@ -154,7 +154,7 @@ void esimlpa__mbim_close(struct mbim_conn *c)
         return;
     uint8_t buf[16];
     uint32_t tid = next_tid(c);
-    long long deadline = esimlpa__qmi_now_ms() + c->timeout_ms;
+    long long deadline = esimlpa__mono_ms() + c->timeout_ms;
     size_t n = esimlpa__mbim_simple(MBIM_CLOSE_MSG, tid, 0, 0, buf);
     if (esimlpa__qmi_write(c->fd, buf, n, deadline) != ESIMLPA_OK)
         return;

@@ -185,8 +185,6 @@ int esimlpa__mbim_status_code(uint32_t status);
 const char *esimlpa__mbim_error_name(uint32_t err);
 
 /* --- mbim_io.c --- */
-/* Connect to libmbim's mbim-proxy (abstract unix socket "mbim-proxy"). */
-int esimlpa__mbim_open_proxy(char *err, size_t err_len);
 struct mbim_reader {
     uint8_t buf[MBIM_MAX_CONTROL * 2];
     size_t len;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* I/O of the MBIM transport: libmbim's mbim-proxy socket, and whole MBIM
- * messages out of a byte stream (a pty in tests may split or join them; a
- * cdc-wdm node hands out one message per read). The device node is opened as
- * the QMI transport opens its node (qmi_io.c). */
+/* I/O of the MBIM transport: whole MBIM messages out of a byte stream (a pty
+ * in tests may split or join them; a cdc-wdm node hands out one message per
+ * read). The device node and the mbim-proxy socket are opened as the QMI
+ * transport opens its own (qmi_io.c). */
 #include "mbim_internal.h"
 #include "qmi_internal.h"
 
@@ -18,47 +18,10 @@
 
 #include <esimlpa/error.h>
 
-int esimlpa__mbim_open_proxy(char *err, size_t err_len)
-{
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        snprintf(err, err_len, "mbim-proxy: socket: %s", strerror(errno));
-        return ESIMLPA_ETRANSPORT;
-    }
-    /* Abstract socket "\0mbim-proxy", the address without padding. */
-    static const char name[] = "mbim-proxy";
-    struct sockaddr_un sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path + 1, name, sizeof name - 1);
-    socklen_t sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + sizeof name - 1);
-    /* Non-blocking connect: a wedged proxy (or a squatter with a full
-     * backlog) cannot hold us longer than 2 s. */
-    int rc = connect(fd, (struct sockaddr *)&sa, sl);
-    if (rc != 0 && errno == EINPROGRESS) {
-        struct pollfd p = { .fd = fd, .events = POLLOUT };
-        int so = 0;
-        socklen_t l = sizeof so;
-        if (poll(&p, 1, 2000) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &so, &l) == 0 &&
-            so == 0)
-            rc = 0;
-        else
-            errno = so ? so : ETIMEDOUT;
-    }
-    if (rc != 0) {
-        snprintf(err, err_len,
-                 "cannot connect to mbim-proxy: %s (is ModemManager's mbim-proxy running?)",
-                 strerror(errno));
-        close(fd);
-        return ESIMLPA_ENOREADER;
-    }
-    return fd;   /* non-blocking: writes wait with a deadline (qmi_io.c) */
-}
-
 static int wait_in(int fd, long long deadline_ms)
 {
     for (;;) {
-        long long left = deadline_ms - esimlpa__qmi_now_ms();
+        long long left = deadline_ms - esimlpa__mono_ms();
         if (left <= 0)
             return ESIMLPA_ETIMEOUT;
         struct pollfd p = { .fd = fd, .events = POLLIN };

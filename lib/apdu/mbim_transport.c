@@ -44,9 +44,7 @@ struct mbim_transport {
     int opened;             /* MBIM_OPEN done */
     int have_channel;
     uint32_t channel;
-    int lock_fd;
-    int fd_locked;
-    long lock_wait_ms;
+    struct esimlpa__dev_lock lk;   /* lock file + flock(2) on the node (card_lockfile.h) */
 };
 
 static void sleep_ms(unsigned ms)
@@ -56,54 +54,20 @@ static void sleep_ms(unsigned ms)
         ;
 }
 
-static int flock_device(struct mbim_transport *t)
-{
-    if (t->use_proxy || t->c.fd < 0)
-        return ESIMLPA_OK;
-    long long deadline = esimlpa__qmi_now_ms() + (t->lock_wait_ms > 0 ? t->lock_wait_ms : 0);
-    for (;;) {
-        if (flock(t->c.fd, LOCK_EX | LOCK_NB) == 0) {
-            t->fd_locked = 1;
-            return ESIMLPA_OK;
-        }
-        if (errno != EWOULDBLOCK && errno != EINTR)
-            return ESIMLPA_OK;
-        if (esimlpa__qmi_now_ms() >= deadline) {
-            snprintf(t->c.err, sizeof t->c.err, "%s is locked (flock) by another program",
-                     t->device);
-            return ESIMLPA_EBUSY;
-        }
-        sleep_ms(20);
-    }
-}
-
+/* One owner per modem: our lock file, and flock(2) on the device node as the
+ * AT transport does (not through the proxy, which owns the node and shares
+ * it). */
 static int mbim_lock(void *user, long wait_ms)
 {
     struct mbim_transport *t = user;
-    if (t->lock_fd >= 0)
-        return ESIMLPA_OK;
-    int fd = esimlpa__flock_acquire("mbim", t->device, wait_ms, t->c.err, sizeof t->c.err);
-    if (fd < 0)
-        return fd;
-    t->lock_fd = fd;
-    t->lock_wait_ms = wait_ms;
-    int rc = flock_device(t);
-    if (rc != ESIMLPA_OK) {
-        close(t->lock_fd);
-        t->lock_fd = -1;
-    }
-    return rc;
+    return esimlpa__dev_lock_take(&t->lk, "mbim", t->device, wait_ms, t->use_proxy ? -1 : t->c.fd,
+                                  t->c.err, sizeof t->c.err);
 }
 
 static void mbim_unlock(void *user)
 {
     struct mbim_transport *t = user;
-    if (t->fd_locked && t->c.fd >= 0)
-        flock(t->c.fd, LOCK_UN);
-    t->fd_locked = 0;
-    if (t->lock_fd >= 0)
-        close(t->lock_fd);
-    t->lock_fd = -1;
+    esimlpa__dev_lock_release(&t->lk, t->c.fd);
 }
 
 /* The Status field of the MS UICC answers: BYTE[2], SW1 then SW2, in a u32
@@ -144,15 +108,13 @@ static void mbim_disconnect(void *user)
             esimlpa__mbim_close(&t->c);
         t->c.timeout_ms = saved;
         memcpy(t->c.err, err, sizeof err);
-        if (t->fd_locked)
-            flock(t->c.fd, LOCK_UN);
+        esimlpa__dev_lock_node_release(&t->lk, t->c.fd);
         close(t->c.fd);
     }
     t->c.fd = -1;
     t->c.gone = 0;
     t->c.rd.len = t->c.rd.pending = t->c.rd.skip = 0;
     t->c.ra.total = 0;
-    t->fd_locked = 0;
     t->opened = 0;
     t->have_channel = 0;
 }
@@ -209,7 +171,7 @@ static int mbim_connect(void *user)
     struct mbim_transport *t = user;
     mbim_disconnect(t);
     t->c.err[0] = '\0';
-    int fd = t->use_proxy ? esimlpa__mbim_open_proxy(t->c.err, sizeof t->c.err)
+    int fd = t->use_proxy ? esimlpa__proxy_socket_open("mbim-proxy", t->c.err, sizeof t->c.err)
                           : esimlpa__qmi_open_device(t->device, t->c.err, sizeof t->c.err);
     if (fd < 0)
         return fd;
@@ -217,8 +179,9 @@ static int mbim_connect(void *user)
     int rc = ESIMLPA_OK;
     if (t->use_proxy)
         rc = esimlpa__mbim_proxy_config(&t->c, t->device);
-    if (rc == ESIMLPA_OK && t->lock_fd >= 0)
-        rc = flock_device(t);
+    if (rc == ESIMLPA_OK)
+        rc = esimlpa__dev_lock_node(&t->lk, t->use_proxy ? -1 : t->c.fd, t->device, t->c.err,
+                                    sizeof t->c.err);
     if (rc == ESIMLPA_OK)
         rc = esimlpa__mbim_open(&t->c);
     if (rc == ESIMLPA_OK) {
@@ -378,7 +341,7 @@ int esimlpa_mbim_transport_new(const struct esimlpa_mbim_options *opts,
     t->c.timeout_ms = opts->timeout_ms ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
     t->c.max_xfer = MBIM_MAX_CONTROL;
     t->c.device = t->device;
-    t->lock_fd = -1;
+    esimlpa__dev_lock_init(&t->lk);
     t->pub.version = ESIMLPA_APDU_TRANSPORT_VERSION;
     t->pub.user = t;
     t->pub.connect = mbim_connect;

@@ -60,7 +60,7 @@ int esimlpa__qmi_request(struct qmi_conn *c, struct qmi_builder *b, const char *
         set_err(c, "%s: request could not be framed", what);
         return ESIMLPA_EINTERNAL;
     }
-    long long deadline = esimlpa__qmi_now_ms() + c->timeout_ms;
+    long long deadline = esimlpa__mono_ms() + c->timeout_ms;
     int rc = esimlpa__qmi_write(c->fd, b->buf, b->len, deadline);
     uint8_t want_flags = req.service == QMI_SVC_CTL ? QMI_CTL_RESPONSE : QMI_SVC_RESPONSE;
     while (rc == ESIMLPA_OK) {

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "card_lockfile.h"   /* esimlpa__mono_ms: the clock of every deadline */
+
 /* QMUX: marker 0x01, u16 length (of everything after the marker), flags
  * (0x00 from the host, 0x80 from the modem), service, client id; then the
  * service's header: flags (CTL: 0 request, 1 response, 2 indication; other
@@ -125,8 +127,10 @@ int esimlpa__qmi_error_code(uint16_t err);
 /* Open the device node read/write (raw mode if it is a tty, e.g. a pty).
  * Returns the fd or a negative ESIMLPA_E* code (detail in err). */
 int esimlpa__qmi_open_device(const char *path, char *err, size_t err_len);
-/* Connect to libqmi's qmi-proxy (abstract unix socket "qmi-proxy"). */
-int esimlpa__qmi_open_proxy(char *err, size_t err_len);
+/* Connect to a libqmi/libmbim proxy at the abstract unix socket @name
+ * ("qmi-proxy", "mbim-proxy"), giving up after 2 s. Returns the
+ * non-blocking fd or a negative ESIMLPA_E* code (detail in err). */
+int esimlpa__proxy_socket_open(const char *name, char *err, size_t err_len);
 
 /* Stream reader: a pty or socket may split or join frames. */
 struct qmi_reader {
@@ -145,7 +149,6 @@ int esimlpa__qmi_write(int fd, const uint8_t *buf, size_t len, long long deadlin
  * bytes are dropped). Frames longer than QMI_MAX_FRAME are skipped whole. */
 long esimlpa__qmi_read(int fd, struct qmi_reader *r, const uint8_t **frame, long long deadline_ms,
                        int *codec_err);
-long long esimlpa__qmi_now_ms(void);
 
 /* --- qmi_client.c: requests and their responses, CTL client ids --- */
 struct qmi_conn {

@@ -18,13 +18,6 @@
 
 #include <esimlpa/error.h>
 
-long long esimlpa__qmi_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int esimlpa__qmi_open_device(const char *path, char *err, size_t err_len)
 {
     int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
@@ -47,20 +40,27 @@ int esimlpa__qmi_open_device(const char *path, char *err, size_t err_len)
     return fd;
 }
 
-int esimlpa__qmi_open_proxy(char *err, size_t err_len)
+int esimlpa__proxy_socket_open(const char *name, char *err, size_t err_len)
 {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
-        snprintf(err, err_len, "qmi-proxy: socket: %s", strerror(errno));
+        snprintf(err, err_len, "%s: socket: %s", name, strerror(errno));
         return ESIMLPA_ETRANSPORT;
     }
-    /* Abstract socket "\0qmi-proxy", the address without padding. */
-    static const char name[] = "qmi-proxy";
+    /* Abstract socket "\0<name>", the address without padding. */
+    size_t nl = strlen(name);
     struct sockaddr_un sa;
     memset(&sa, 0, sizeof sa);
     sa.sun_family = AF_UNIX;
-    memcpy(sa.sun_path + 1, name, sizeof name - 1);
-    socklen_t sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + sizeof name - 1);
+    if (nl + 1 > sizeof sa.sun_path) {
+        close(fd);
+        snprintf(err, err_len, "%s: name too long", name);
+        return ESIMLPA_EINVAL;
+    }
+    memcpy(sa.sun_path + 1, name, nl);
+    socklen_t sl = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + nl);
+    /* Non-blocking connect: a wedged proxy (or a squatter with a full
+     * backlog) cannot hold us longer than 2 s. */
     int rc = connect(fd, (struct sockaddr *)&sa, sl);
     if (rc != 0 && errno == EINPROGRESS) {
         struct pollfd p = { .fd = fd, .events = POLLOUT };
@@ -73,18 +73,18 @@ int esimlpa__qmi_open_proxy(char *err, size_t err_len)
             errno = so ? so : ETIMEDOUT;
     }
     if (rc != 0) {
-        snprintf(err, err_len, "cannot connect to qmi-proxy: %s (is ModemManager's qmi-proxy running?)",
-                 strerror(errno));
+        snprintf(err, err_len, "cannot connect to %s: %s (is ModemManager's %s running?)", name,
+                 strerror(errno), name);
         close(fd);
         return ESIMLPA_ENOREADER;
     }
-    return fd;
+    return fd;   /* non-blocking: writes wait with a deadline */
 }
 
 static int wait_fd(int fd, short ev, long long deadline_ms)
 {
     for (;;) {
-        long long left = deadline_ms - esimlpa__qmi_now_ms();
+        long long left = deadline_ms - esimlpa__mono_ms();
         if (left <= 0)
             return ESIMLPA_ETIMEOUT;
         struct pollfd p = { .fd = fd, .events = ev };

@@ -41,9 +41,7 @@ struct qmi_transport {
     int have_channel;
     uint8_t channel;
 
-    int lock_fd;            /* our lock file (libesimlpa users of the same device); -1 */
-    int fd_locked;          /* flock(2) on the device node held */
-    long lock_wait_ms;
+    struct esimlpa__dev_lock lk;   /* lock file + flock(2) on the node (card_lockfile.h) */
 };
 
 static void sleep_ms(unsigned ms)
@@ -53,57 +51,20 @@ static void sleep_ms(unsigned ms)
         ;
 }
 
-/* flock(2) on the open device node, as the AT transport does: other programs
- * that lock the node keep out while we hold it. Not through the proxy, which
- * owns the node and shares it. */
-static int flock_device(struct qmi_transport *t)
-{
-    if (t->use_proxy || t->c.fd < 0)
-        return ESIMLPA_OK;
-    long long deadline = esimlpa__qmi_now_ms() + (t->lock_wait_ms > 0 ? t->lock_wait_ms : 0);
-    for (;;) {
-        if (flock(t->c.fd, LOCK_EX | LOCK_NB) == 0) {
-            t->fd_locked = 1;
-            return ESIMLPA_OK;
-        }
-        if (errno != EWOULDBLOCK && errno != EINTR)
-            return ESIMLPA_OK;   /* a node that cannot be flocked: our lock file stands */
-        if (esimlpa__qmi_now_ms() >= deadline) {
-            snprintf(t->c.err, sizeof t->c.err, "%s is locked (flock) by another program",
-                     t->device);
-            return ESIMLPA_EBUSY;
-        }
-        sleep_ms(20);
-    }
-}
-
+/* One owner per modem: our lock file, and flock(2) on the device node as the
+ * AT transport does (not through the proxy, which owns the node and shares
+ * it). */
 static int qmi_lock(void *user, long wait_ms)
 {
     struct qmi_transport *t = user;
-    if (t->lock_fd >= 0)
-        return ESIMLPA_OK;
-    int fd = esimlpa__flock_acquire("qmi", t->device, wait_ms, t->c.err, sizeof t->c.err);
-    if (fd < 0)
-        return fd;
-    t->lock_fd = fd;
-    t->lock_wait_ms = wait_ms;
-    int rc = flock_device(t);
-    if (rc != ESIMLPA_OK) {
-        close(t->lock_fd);
-        t->lock_fd = -1;
-    }
-    return rc;
+    return esimlpa__dev_lock_take(&t->lk, "qmi", t->device, wait_ms, t->use_proxy ? -1 : t->c.fd,
+                                  t->c.err, sizeof t->c.err);
 }
 
 static void qmi_unlock(void *user)
 {
     struct qmi_transport *t = user;
-    if (t->fd_locked && t->c.fd >= 0)
-        flock(t->c.fd, LOCK_UN);
-    t->fd_locked = 0;
-    if (t->lock_fd >= 0)
-        close(t->lock_fd);
-    t->lock_fd = -1;
+    esimlpa__dev_lock_release(&t->lk, t->c.fd);
 }
 
 /* UIM Logical Channel with a channel id: close it (errors ignored by callers
@@ -135,14 +96,12 @@ static void qmi_disconnect(void *user)
             esimlpa__qmi_release_cid(&t->c, QMI_SVC_UIM, t->cid);
         t->c.timeout_ms = saved;
         memcpy(t->c.err, err, sizeof err);
-        if (t->fd_locked)
-            flock(t->c.fd, LOCK_UN);
+        esimlpa__dev_lock_node_release(&t->lk, t->c.fd);
         close(t->c.fd);
     }
     t->c.fd = -1;
     t->c.gone = 0;
     t->c.rd.len = t->c.rd.pending = t->c.rd.skip = 0;
-    t->fd_locked = 0;
     t->have_cid = 0;
     t->have_channel = 0;
 }
@@ -173,7 +132,7 @@ static int qmi_connect(void *user)
     struct qmi_transport *t = user;
     qmi_disconnect(t);
     t->c.err[0] = '\0';
-    int fd = t->use_proxy ? esimlpa__qmi_open_proxy(t->c.err, sizeof t->c.err)
+    int fd = t->use_proxy ? esimlpa__proxy_socket_open("qmi-proxy", t->c.err, sizeof t->c.err)
                           : esimlpa__qmi_open_device(t->device, t->c.err, sizeof t->c.err);
     if (fd < 0)
         return fd;
@@ -181,8 +140,9 @@ static int qmi_connect(void *user)
     int rc = ESIMLPA_OK;
     if (t->use_proxy)
         rc = esimlpa__qmi_proxy_open(&t->c, t->device);
-    if (rc == ESIMLPA_OK && t->lock_fd >= 0)
-        rc = flock_device(t);
+    if (rc == ESIMLPA_OK)
+        rc = esimlpa__dev_lock_node(&t->lk, t->use_proxy ? -1 : t->c.fd, t->device, t->c.err,
+                                    sizeof t->c.err);
     if (rc == ESIMLPA_OK)
         rc = esimlpa__qmi_alloc_cid(&t->c, QMI_SVC_UIM, &t->cid);
     if (rc == ESIMLPA_OK) {
@@ -344,7 +304,7 @@ int esimlpa_qmi_transport_new(const struct esimlpa_qmi_options *opts,
     t->c.fd = -1;
     t->c.timeout_ms = opts->timeout_ms ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
     t->c.device = t->device;
-    t->lock_fd = -1;
+    esimlpa__dev_lock_init(&t->lk);
     t->pub.version = ESIMLPA_APDU_TRANSPORT_VERSION;
     t->pub.user = t;
     t->pub.connect = qmi_connect;

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "../../lib/apdu/mbim_internal.h"
-#include "../../lib/apdu/qmi_internal.h"   /* esimlpa__qmi_write, _now_ms */
+#include "../../lib/apdu/qmi_internal.h"   /* esimlpa__qmi_write, esimlpa__mono_ms */
 
 #define MAX_CONN 9
 #define MAX_CHANNEL 19
@@ -132,12 +132,12 @@ static unsigned card_open_channel(struct sim_mbim *m, const uint8_t *aid, size_t
 static void write_frame(struct sim_mbim *m, struct conn *c, const uint8_t *f, size_t n)
 {
     size_t first = m->o.split ? n / 2 : n;
-    if (esimlpa__qmi_write(c->fd, f, first, esimlpa__qmi_now_ms() + 2000) != 0)
+    if (esimlpa__qmi_write(c->fd, f, first, esimlpa__mono_ms() + 2000) != 0)
         return;
     if (first < n) {
         struct timespec ts = { 0, 2 * 1000000L };
         nanosleep(&ts, NULL);
-        esimlpa__qmi_write(c->fd, f + first, n - first, esimlpa__qmi_now_ms() + 2000);
+        esimlpa__qmi_write(c->fd, f + first, n - first, esimlpa__mono_ms() + 2000);
     }
 }
 
@@ -202,7 +202,7 @@ static uint32_t basic_connect(struct sim_mbim *m, const struct mbim_msg *req)
         return MBIM_STATUS_SUCCESS;
     }
     if (req->cid == MBIM_CID_SUBSCRIBER_READY_STATUS && req->cmd_type_or_status == MBIM_CMD_QUERY) {
-        int ready = esimlpa__qmi_now_ms() >= m->not_ready_until &&
+        int ready = esimlpa__mono_ms() >= m->not_ready_until &&
                     m->mapped + 1 == (m->o.euicc_slot ? m->o.euicc_slot : 1);
         esimlpa__mbim_info_u32(b, ready ? 1 /* initialized */ : 0 /* not initialized */);
         size_t sub = esimlpa__mbim_info_slot(b);
@@ -240,7 +240,7 @@ static uint32_t slot_mappings(struct sim_mbim *m, const struct mbim_msg *req)
             for (unsigned ch = 1; ch <= MAX_CHANNEL; ch++)
                 m->channel_open[ch] = 0;
             softeuicc_reset(m->se);
-            m->not_ready_until = esimlpa__qmi_now_ms() + m->o.settle_ms;
+            m->not_ready_until = esimlpa__mono_ms() + m->o.settle_ms;
             vlog(m, "executor 0 mapped to slot %u", slot);
         }
     }
@@ -255,7 +255,7 @@ static uint32_t slot_mappings(struct sim_mbim *m, const struct mbim_msg *req)
 /* The card is there: mapped slot holds the eUICC and it has settled. */
 static uint32_t card_ready(struct sim_mbim *m)
 {
-    if (esimlpa__qmi_now_ms() < m->not_ready_until)
+    if (esimlpa__mono_ms() < m->not_ready_until)
         return MBIM_STATUS_NOT_INITIALIZED;
     if (m->mapped + 1 != (m->o.euicc_slot ? m->o.euicc_slot : 1))
         return MBIM_STATUS_SIM_NOT_INSERTED;

@@ -192,7 +192,7 @@ static void test_reader(void)
     memcpy(both + na, b2, nb);
     const uint8_t *fr;
     int cerr;
-    long long dl = esimlpa__qmi_now_ms() + 2000;
+    long long dl = esimlpa__mono_ms() + 2000;
     /* Two joined messages. */
     CHECK(write(sv[1], both, na + nb) == (ssize_t)(na + nb));
     CHECK(esimlpa__mbim_read(sv[0], &rd, &fr, dl, &cerr) == (long)na && memcmp(fr, a, na) == 0);
@@ -202,7 +202,7 @@ static void test_reader(void)
     CHECK(write(sv[1], a + 5, na - 5) == (ssize_t)(na - 5));
     CHECK(esimlpa__mbim_read(sv[0], &rd, &fr, dl, &cerr) == (long)na && memcmp(fr, a, na) == 0);
     /* Nothing more: a timeout, not a hang. */
-    CHECK(esimlpa__mbim_read(sv[0], &rd, &fr, esimlpa__qmi_now_ms() + 50, &cerr) == ESIMLPA_ETIMEOUT);
+    CHECK(esimlpa__mbim_read(sv[0], &rd, &fr, esimlpa__mono_ms() + 50, &cerr) == ESIMLPA_ETIMEOUT);
     /* Garbage (a length below a header): a clean transport error. */
     uint8_t junk[8] = { 1, 0, 0, 0, 3, 0, 0, 0 };
     CHECK(write(sv[1], junk, sizeof junk) == (ssize_t)sizeof junk);

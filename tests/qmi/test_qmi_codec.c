@@ -119,20 +119,20 @@ static void test_reader(void)
     memcpy(two + b.len, b.buf, b.len);
     CHECK(write(sv[1], two, 2 * b.len) == (ssize_t)(2 * b.len));
     for (int i = 0; i < 2; i++) {
-        long n = esimlpa__qmi_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 1000, &cerr);
+        long n = esimlpa__qmi_read(sv[0], &r, &f, esimlpa__mono_ms() + 1000, &cerr);
         CHECK(n == (long)b.len && memcmp(f, b.buf, b.len) == 0);
     }
     /* silence: timeout */
-    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 50, &cerr) == ESIMLPA_ETIMEOUT);
+    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__mono_ms() + 50, &cerr) == ESIMLPA_ETIMEOUT);
     /* split: half now, half later (the reader keeps the partial frame across calls) */
     CHECK(write(sv[1], b.buf, 5) == 5);
-    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 50, &cerr) == ESIMLPA_ETIMEOUT);
+    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__mono_ms() + 50, &cerr) == ESIMLPA_ETIMEOUT);
     CHECK(write(sv[1], b.buf + 5, b.len - 5) == (ssize_t)(b.len - 5));
-    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 1000, &cerr) == (long)b.len);
+    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__mono_ms() + 1000, &cerr) == (long)b.len);
     /* garbage */
     static const uint8_t junk[] = { 'A', 'T', '\r' };
     CHECK(write(sv[1], junk, sizeof junk) == (ssize_t)sizeof junk);
-    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 1000, &cerr) == ESIMLPA_ETRANSPORT);
+    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__mono_ms() + 1000, &cerr) == ESIMLPA_ETRANSPORT);
     CHECK(cerr == QMI_CODEC_MARKER);
     /* a frame larger than kept (64 KiB - 1 + marker): skipped whole, in
      * pieces; the frame after it comes out intact */
@@ -147,15 +147,15 @@ static void test_reader(void)
         CHECK(write(sv[1], huge + off, chunk) == (ssize_t)chunk);
         off += chunk;
         if (off < sizeof huge)   /* the reader drains the socket meanwhile */
-            CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 30, &cerr) == ESIMLPA_ETIMEOUT);
+            CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__mono_ms() + 30, &cerr) == ESIMLPA_ETIMEOUT);
     }
     CHECK(write(sv[1], b.buf, b.len) == (ssize_t)b.len);
-    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 1000, &cerr) == (long)b.len);
+    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__mono_ms() + 1000, &cerr) == (long)b.len);
     CHECK(memcmp(f, b.buf, b.len) == 0 && r.skipped == 1);
     /* the peer goes away mid-frame */
     CHECK(write(sv[1], b.buf, 4) == 4);
     close(sv[1]);
-    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__qmi_now_ms() + 1000, &cerr) == ESIMLPA_ECARDREMOVED);
+    CHECK(esimlpa__qmi_read(sv[0], &r, &f, esimlpa__mono_ms() + 1000, &cerr) == ESIMLPA_ECARDREMOVED);
     close(sv[0]);
 }
 
