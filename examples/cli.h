@@ -181,4 +181,11 @@ int cli_confirmation_code_setup(struct cli *cli, struct cli_download_args *a);
 void cli_confirmation_code_ask(struct cli *cli, int cc_required);
 void cli_wipe_confirmation_code(struct cli *cli);
 
+/* DEVICE[:SLOT] of --qmi / --mbim: a numeric suffix is the slot, 1 or 2. */
+int cli_device_slot_ok(const char *v);
+/* Copy the device part of @v to @dev; the slot (0: none given). */
+unsigned cli_device_slot_split(const char *v, char *dev, size_t cap);
+/* Milliseconds 0..60000 (--qmi-switch-slot, --mbim-settle); 0 or -1. */
+int cli_parse_ms(const char *v, long *ms);
+
 #endif

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The CLI's MBIM options: --mbim DEVICE[:SLOT], --mbim-proxy, --mbim-settle MS,
  * and the MBIM transport they describe. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,20 +35,15 @@ int cli_mbim_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
     v = argv[++*i];
     if (strcmp(a, "--mbim") == 0)
         goto device;
-    char *end;
-    errno = 0;
-    long ms = strtol(v, &end, 10);
-    if (errno || end == v || *end || ms < 0 || ms > 60000) {
+    long ms;
+    if (cli_parse_ms(v, &ms) != 0) {
         *rc = cli_usage(cli, "--mbim-settle wants milliseconds from 0 to 60000, not '%s'", v);
         return 1;
     }
     cli->mbim_settle_ms = ms + 1;   /* 0 stays "default" */
     return 1;
-device:;
-    const char *colon = strrchr(v, ':');
-    int numeric = colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1);
-    if (!v[0] || colon == v ||
-        (numeric && strcmp(colon + 1, "1") != 0 && strcmp(colon + 1, "2") != 0)) {
+device:
+    if (!cli_device_slot_ok(v)) {
         *rc = cli_usage(cli, "--mbim wants DEVICE[:SLOT] with slot 1 or 2, not '%s'", v);
         return 1;
     }
@@ -60,17 +54,11 @@ device:;
 int cli_mbim_transport_new(struct cli *cli)
 {
     char dev[256];
-    unsigned long slot = 0;
-    snprintf(dev, sizeof dev, "%s", cli->mbim);
-    char *colon = strrchr(dev, ':');
-    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
-        slot = strtoul(colon + 1, NULL, 10);
-        *colon = '\0';
-    }
+    unsigned slot = cli_device_slot_split(cli->mbim, dev, sizeof dev);
     struct esimlpa_mbim_options mo = {
         .version = ESIMLPA_MBIM_OPTIONS_VERSION,
         .device = dev,
-        .slot = (unsigned)slot,
+        .slot = slot,
         .use_proxy = cli->mbim_proxy,
         .timeout_ms = cli->apdu_timeout_s > 0 ? (unsigned)(cli->apdu_timeout_s * 1000) : 0,
         .settle_ms = cli->mbim_settle_ms > 0 ? (unsigned)(cli->mbim_settle_ms - 1)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The CLI's QMI options: --qmi DEVICE[:SLOT], --qmi-proxy, --qmi-switch-slot MS,
  * and the QMI transport they describe. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,21 +31,15 @@ int cli_qmi_option(struct cli *cli, int argc, char **argv, int *i, int *rc)
     v = argv[++*i];
     if (strcmp(a, "--qmi") == 0)
         goto device;
-    char *end;
-    errno = 0;
-    long ms = strtol(v, &end, 10);
-    if (errno || end == v || *end || ms < 0 || ms > 60000) {
+    long ms;
+    if (cli_parse_ms(v, &ms) != 0) {
         *rc = cli_usage(cli, "--qmi-switch-slot wants milliseconds from 0 to 60000, not '%s'", v);
         return 1;
     }
     cli->qmi_switch_ms = ms + 1;   /* 0 stays "no switch" */
     return 1;
-device:;
-    /* DEVICE[:SLOT]: a numeric suffix is the slot, 1 or 2. */
-    const char *colon = strrchr(v, ':');
-    int numeric = colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1);
-    if (!v[0] || colon == v ||
-        (numeric && strcmp(colon + 1, "1") != 0 && strcmp(colon + 1, "2") != 0)) {
+device:
+    if (!cli_device_slot_ok(v)) {
         *rc = cli_usage(cli, "--qmi wants DEVICE[:SLOT] with slot 1 or 2, not '%s'", v);
         return 1;
     }
@@ -57,17 +50,11 @@ device:;
 int cli_qmi_transport_new(struct cli *cli)
 {
     char dev[256];
-    unsigned long slot = 0;
-    snprintf(dev, sizeof dev, "%s", cli->qmi);
-    char *colon = strrchr(dev, ':');
-    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
-        slot = strtoul(colon + 1, NULL, 10);
-        *colon = '\0';
-    }
+    unsigned slot = cli_device_slot_split(cli->qmi, dev, sizeof dev);
     struct esimlpa_qmi_options qo = {
         .version = ESIMLPA_QMI_OPTIONS_VERSION,
         .device = dev,
-        .slot = (unsigned)slot,
+        .slot = slot,
         .use_proxy = cli->qmi_proxy,
         .timeout_ms = cli->apdu_timeout_s > 0 ? (unsigned)(cli->apdu_timeout_s * 1000) : 0,
         .switch_slot = cli->qmi_switch_ms > 0,
