@@ -17,11 +17,20 @@ work=$(mktemp -d /tmp/modem-cli-XXXXXX)
 modem_pid=
 cleanup() {
     [ -n "$modem_pid" ] && kill "$modem_pid" 2>/dev/null && wait "$modem_pid" 2>/dev/null
+    [ -n "${flocker:-}" ] && kill "$flocker" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# hold_flock FILE: another program holding flock(2) on FILE; $flocker is that
+# process itself (the subshell becomes sleep), so "kill $flocker" releases it
+# whatever /bin/sh is (flock -c leaves the sleep a grandchild under dash).
+hold_flock() {
+    ( exec 9<"$1"; flock -x 9; exec sleep 60 ) & flocker=$!
+    for _ in $(seq 100); do flock -n "$1" true 2>/dev/null || return 0; sleep 0.05; done
+    fail "could not take flock on $1"
+}
 
 # Start a simulated modem with extra options; sets DEV.
 start_modem() {
@@ -120,12 +129,11 @@ if [ "$variant" = plain ]; then
     kill "$holder"; wait "$holder" 2>/dev/null
     run 0 --modem "$DEV" --wait 1 chip info
     [ -e "$lck" ] && fail "the stale lock file $lck is still there"
-    flock -x "$DEV" -c 'sleep 60' & flocker=$!
-    for _ in $(seq 50); do flock -n "$DEV" true 2>/dev/null || break; sleep 0.05; done
+    hold_flock "$DEV"
     run 2 --modem "$DEV" --wait 0 chip info
     [ "$err" = "esimlpa: chip info: connect: the card is in use by another program: $DEV is locked (flock) by another program" ] ||
         fail "flock held: message was: $err"
-    pkill -P "$flocker" sleep; wait "$flocker" 2>/dev/null
+    kill "$flocker"; wait "$flocker" 2>/dev/null
     run 0 --modem "$DEV" --wait 1 chip info
     unset ESIMLPA_LOCK_DIR
 fi

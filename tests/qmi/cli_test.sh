@@ -17,11 +17,20 @@ work=$(mktemp -d /tmp/qmi-cli-XXXXXX)
 sim_pid=
 cleanup() {
     [ -n "$sim_pid" ] && kill "$sim_pid" 2>/dev/null && wait "$sim_pid" 2>/dev/null
+    [ -n "${flocker:-}" ] && kill "$flocker" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
 fails=0
 fail() { echo "FAIL: $*" >&2; fails=$((fails + 1)); }
+# hold_flock FILE: another program holding flock(2) on FILE; $flocker is that
+# process itself (the subshell becomes sleep), so "kill $flocker" releases it
+# whatever /bin/sh is (flock -c leaves the sleep a grandchild under dash).
+hold_flock() {
+    ( exec 9<"$1"; flock -x 9; exec sleep 60 ) & flocker=$!
+    for _ in $(seq 100); do flock -n "$1" true 2>/dev/null || return 0; sleep 0.05; done
+    fail "could not take flock on $1"
+}
 
 # start_sim [options]: a fresh simulated modem with a fresh card; sets DEV.
 start_sim() {
@@ -148,20 +157,18 @@ Try 'esimlpa --help'." "bad switch delay"
     start_sim
     export ESIMLPA_LOCK_DIR="$work/lock"
     mkdir -p "$ESIMLPA_LOCK_DIR"
-    flock -x "$DEV" -c 'sleep 60' & flocker=$!
-    for _ in $(seq 50); do flock -n "$DEV" true 2>/dev/null || break; sleep 0.05; done
+    hold_flock "$DEV"
     run 2 --qmi "$DEV" --wait 0 chip info
     expect_err "esimlpa: chip info: connect: the card is in use by another program: $DEV is locked (flock) by another program" "flock held"
-    pkill -P "$flocker" sleep; wait "$flocker" 2>/dev/null
+    kill "$flocker"; wait "$flocker" 2>/dev/null
     run 0 --qmi "$DEV" --wait 1 chip info
     # libesimlpa's own lock file per device: a holder keeps us out for --wait.
     lck="$ESIMLPA_LOCK_DIR/esimlpa-qmi-$(tr -c 'A-Za-z0-9._\n-' _ <<<"$DEV").lock"
     [ -e "$lck" ] || fail "no lock file $lck"
-    flock -x "$lck" -c 'sleep 60' & flocker=$!
-    for _ in $(seq 50); do flock -n "$lck" true 2>/dev/null || break; sleep 0.05; done
+    hold_flock "$lck"
     run 2 --qmi "$DEV" --wait 1 chip info
     expect_err "esimlpa: chip info: open: the card is in use by another program (waited 1 s): another program holds $lck" "lock file held"
-    pkill -P "$flocker" sleep; wait "$flocker" 2>/dev/null
+    kill "$flocker"; wait "$flocker" 2>/dev/null
     # Two programs at once on one modem: the second waits, both succeed.
     "$CLI" --qmi "$DEV" --json profile list > "$work/a" 2>&1 & a=$!
     "$CLI" --qmi "$DEV" --json profile list > "$work/b" 2>&1 & b=$!
