@@ -39,14 +39,20 @@ static int renew_consent(void *user, const struct esimlpa_profile_info *md, int 
     return yes;
 }
 
-/* Test hook for the crash tests: ESIMLPA_TEST_RENEW_KILL=STEP kills this
- * process with SIGKILL (as kill -9 would) right after the journal for STEP
- * was written; =load does it in the middle of LoadBoundProfilePackage. */
+/* Test hooks: ESIMLPA_TEST_RENEW_KILL=STEP kills this process with SIGKILL
+ * (as kill -9 would) right after the journal for STEP was written (the crash
+ * tests); ESIMLPA_TEST_RENEW_SIGNAL=STEP sends it SIGINT there instead (as
+ * Ctrl-C would; the cancel tests). =load: in the middle of
+ * LoadBoundProfilePackage; =downloaded: once the download has finished. */
 static void test_kill_at(const char *what)
 {
     const char *k = getenv("ESIMLPA_TEST_RENEW_KILL");
     if (k && strcmp(k, what) == 0)
         raise(SIGKILL);
+    const char *i = getenv("ESIMLPA_TEST_RENEW_SIGNAL");
+    static int sent;
+    if (i && strcmp(i, what) == 0 && !sent++)
+        raise(SIGINT);
 }
 
 static void renew_step(void *user, enum esimlpa_renew_step step)
@@ -60,6 +66,8 @@ static void renew_progress(void *user, enum esimlpa_download_step step, size_t d
     cli_download_progress(user, step, done, total);
     if (step == ESIMLPA_STEP_LOAD_BPP && done > 0 && done < total)
         test_kill_at("load");
+    if (step == ESIMLPA_STEP_DONE)
+        test_kill_at("downloaded");
 }
 
 struct renew_args {
@@ -241,8 +249,25 @@ static int profile_renew(struct cli *cli, int argc, char **argv)
     o.step = renew_step;
     struct esimlpa_download_result dr = { .struct_size = sizeof dr };
     struct esimlpa_renew_result r = { .struct_size = sizeof r, .download = &dr };
-    rc = a.resume ? esimlpa_renew_resume(cli->ctx, &o, &r) : esimlpa_renew_run(cli->ctx, &o, &r);
+    int signalled = 0;
+    if (a.resume) {
+        /* A resume only finishes what the journal says: Ctrl-C keeps its
+         * default action (the journal is still there for the next resume). */
+        rc = esimlpa_renew_resume(cli->ctx, &o, &r);
+    } else {
+        /* Ctrl-C: the download is cancelled on both sides; after it, the
+         * renewal stops or rolls back until the old profile is deleted. */
+        cli_signals_begin(cli);
+        rc = esimlpa_renew_run(cli->ctx, &o, &r);
+        signalled = cli_signalled();
+        cli_signals_end();
+    }
     esimlpa_curl_transport_free(http);
+    if (rc == ESIMLPA_ECANCELLED)
+        return cli_cancelled(cli, esimlpa_ctx_last_error(cli->ctx));
+    if (signalled && (rc == ESIMLPA_OK || r.old_deleted))
+        fprintf(stderr, "esimlpa: %s: too late to cancel: the new profile was proven and the "
+                "renewal finished\n", cli->cmd);
     if (rc == ESIMLPA_EROLLED_BACK) {
         report_rollback(cli, &r);
         return EXIT_ROLLED_BACK;
@@ -291,7 +316,14 @@ const struct cli_command cli_renew_commands[] = {
       "rollback is finished. A profile whose replacement was not proven is never\n"
       "deleted. A missing or unreadable journal, or one for another eUICC, exits 2.\n"
       "\n"
-      "Exit status: 0 done; 5 rolled back; others as for every command.\n",
+      "Ctrl-C (SIGINT, SIGTERM, SIGHUP): during the download it is cancelled on\n"
+      "both sides (nothing changes); after the download and before the switch the\n"
+      "new profile stays installed, disabled; after the switch and during the\n"
+      "check (its process group is killed) the renewal rolls back as for a\n"
+      "failed check. Exit 130 with one line. Once the old profile is being\n"
+      "deleted it is too late: the renewal finishes.\n"
+      "\n"
+      "Exit status: 0 done; 5 rolled back; 130 cancelled; others as for every command.\n",
       profile_renew },
     { NULL, NULL, NULL, NULL, NULL, NULL },
 };

@@ -2,6 +2,7 @@
 /* profile renew --check-cmd: run the user's connectivity check command with
  * a timeout; a process-group kill takes its children down with it. */
 #include "renew_check.h"
+#include "cli.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -95,6 +96,16 @@ int cli_renew_check_cmd(void *user, const struct esimlpa_renew_check_info *info,
         if (w < 0 && errno != EINTR) {
             snprintf(reason, reason_size, "check command lost (%s)", strerror(errno));
             return ESIMLPA_EINTERNAL;
+        }
+        if (cli_signalled()) {
+            /* Ctrl-C: the check is in its own process group, so the
+             * terminal's SIGINT reached only us; end the check's group and
+             * let the library roll back (esimlpa_renew_run, cancel). */
+            kill(-pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            snprintf(reason, reason_size, "check command stopped: cancelled");
+            return ESIMLPA_ECANCELLED;
         }
         if (now_ms() >= deadline) {
             kill(-pid, SIGKILL);

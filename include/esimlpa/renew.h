@@ -141,6 +141,17 @@ struct esimlpa_renew_result {
  *   stays pending and is counted in result->notifications_failed.
  * - The journal cannot be written: ESIMLPA_EJOURNAL before the step that
  *   needed it ("renew: journal FILE: cannot write it (...)").
+ * - esimlpa_ctx_cancel() (any thread, a signal handler): during the
+ *   download, the download is cancelled on both sides and
+ *   ESIMLPA_ECANCELLED returned ("renew: cancelled, nothing changed: ...");
+ *   after the download, before the switch: the new profile stays installed
+ *   and disabled, notifications delivered, ESIMLPA_ECANCELLED; after the
+ *   switch or during the check: rolled back as for a failed check, reason
+ *   "cancelled after the switch" / "cancelled during the check", but
+ *   ESIMLPA_ECANCELLED returned (result->rolled_back set). Once the old
+ *   profile is being deleted the cancel is too late and the renewal
+ *   finishes. The check callback is not interrupted: it should return soon
+ *   after a cancel.
  *
  * @p result may be NULL.
  */

@@ -399,7 +399,7 @@ static int run(struct run *r, struct esimlpa_download_result *out)
 }
 
 static int download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options *opts,
-                        struct esimlpa_download_result *out)
+                        struct esimlpa_download_result *out, int keep_cancel)
 {
     if (!ctx)
         return ESIMLPA_EINVAL;
@@ -437,8 +437,10 @@ static int download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options 
             esimlpa__session_file_remove(r->session_file);
         esimlpa__card_unlock(ctx);
     }
-    /* The cancel request was for this download (esimlpa_ctx_cancel). */
-    atomic_store(&ctx->cancel_requested, 0);
+    /* The cancel request was for this download (esimlpa_ctx_cancel); a
+     * renewal keeps one that came too late for the download (renew.c). */
+    if (!keep_cancel)
+        atomic_store(&ctx->cancel_requested, 0);
     /* The metadata ICCID, when the PIR did not name it. */
     if (!out->iccid[0] && r->md.iccid[0])
         memcpy(out->iccid, r->md.iccid, sizeof out->iccid);
@@ -456,7 +458,14 @@ int esimlpa_download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options
     memset(&full, 0, sizeof full);
     full.struct_size = sizeof full;
     full.notification_seq = -1;
-    int rc = download_run(ctx, opts, &full);
+    int rc = download_run(ctx, opts, &full, 0);
     esimlpa__download_result_give(opts && opts->version >= 1 ? opts->version : 1, &full, out);
     return rc;
+}
+
+int esimlpa__download_run_keep_cancel(esimlpa_ctx *ctx, const struct esimlpa_download_options *opts,
+                                      struct esimlpa_download_result *out)
+{
+    out->notification_seq = -1;
+    return download_run(ctx, opts, out, 1);
 }

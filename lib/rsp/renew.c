@@ -5,6 +5,7 @@
  * implicit disable, §3.2.3 DeleteProfile, §3.5 notifications). The journal
  * is written before every step (renew_journal.c); a failed check rolls back
  * (renew_finish.c). The card is held for the whole renewal. */
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,48 @@ static int enable_failed(struct renew_run *r, int rc, const struct esimlpa__save
     snprintf(e.text, sizeof e.text, "%s", msg);
     esimlpa__error_restore(ctx, &e, NULL);
     return rc;
+}
+
+/* esimlpa_ctx_cancel() during a renewal (issue 10 item 2) is honoured up
+ * to the point where the old profile would be deleted: a cancel is taken
+ * (and the flag cleared, so the clean-up below runs in full) at the step
+ * boundaries download -> enable -> check -> delete-old. */
+static int take_cancel(esimlpa_ctx *ctx)
+{
+    return atomic_exchange(&ctx->cancel_requested, 0) != 0;
+}
+
+/* Cancelled after the download: the new profile is installed, not enabled.
+ * Its install notification still goes to the SM-DP+ (the order is used). */
+static int cancelled_after_download(struct renew_run *r)
+{
+    char b[RENEW_ID_TEXT];
+    renew__deliver_all(r);
+    renew__journal_remove(r);
+    esimlpa__clear_error(r->ctx);
+    if (r->st.have_old)
+        return esimlpa__fail(r->ctx, ESIMLPA_ECANCELLED,
+                             "renew: cancelled after the download: the new profile %s is "
+                             "installed, not enabled; the old profile %s stays enabled",
+                             renew__id_text(&r->st.new_id, b), r->res->old_iccid[0]
+                                                                  ? r->res->old_iccid : "-");
+    return esimlpa__fail(r->ctx, ESIMLPA_ECANCELLED,
+                         "renew: cancelled after the download: the new profile %s is "
+                         "installed, not enabled", renew__id_text(&r->st.new_id, b));
+}
+
+/* Cancelled once the new profile was enabled (before or during its check):
+ * roll back as for a failed check, then report the cancel. */
+static int cancelled_rollback(struct renew_run *r, const char *when)
+{
+    snprintf(r->st.reason, sizeof r->st.reason, "cancelled %s", when);
+    int rc = renew__rollback(r);
+    if (rc != ESIMLPA_EROLLED_BACK)
+        return rc;   /* the rollback itself failed: its own error */
+    char msg[sizeof r->ctx->last_error];
+    snprintf(msg, sizeof msg, "%s", r->ctx->last_error);
+    esimlpa__clear_error(r->ctx);
+    return esimlpa__fail(r->ctx, ESIMLPA_ECANCELLED, "%s", msg);
 }
 
 static long elapsed_ms(const struct timespec *t0)
@@ -204,19 +247,23 @@ static int renew_flow(struct renew_run *r, const struct esimlpa_renew_options *o
                                    ? sizeof d : offsetof(struct esimlpa_download_options, progress2));
     d.version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION;
     d.keep_notification = 1;
-    rc = esimlpa_download_run(ctx, &d, res->download);
+    rc = esimlpa__download_run_keep_cancel(ctx, &d, res->download);
     if (rc != ESIMLPA_OK) {
         struct esimlpa__saved_error e;
         esimlpa__error_save(ctx, &e);
         renew__journal_remove(r);
+        (void)take_cancel(ctx);
         char msg[sizeof e.text];
-        snprintf(msg, sizeof msg, "renew: download failed, nothing changed: %.440s", e.text);
+        snprintf(msg, sizeof msg, "renew: %s, nothing changed: %.440s",
+                 rc == ESIMLPA_ECANCELLED ? "cancelled" : "download failed", e.text);
         snprintf(e.text, sizeof e.text, "%s", msg);
         esimlpa__error_restore(ctx, &e, NULL);
         return rc;
     }
     snprintf(res->new_iccid, sizeof res->new_iccid, "%s", res->download->iccid);
     set_new_id(r);
+    if (take_cancel(ctx))
+        return cancelled_after_download(r);
 
     /* 3. Switch: EnableProfile disables the old one implicitly (§3.2.1). */
     if ((rc = renew__enter(r, ESIMLPA_RENEW_ENABLE)) != ESIMLPA_OK)
@@ -237,10 +284,15 @@ static int renew_flow(struct renew_run *r, const struct esimlpa_renew_options *o
     esimlpa__log(ctx, ESIMLPA_LOG_INFO, "renew: profile %s enabled", res->new_iccid);
 
     /* 4. Prove the new profile; a failure rolls back. */
+    if (take_cancel(ctx))
+        return cancelled_rollback(r, "after the switch");
     if (opts->version >= 2 && opts->check) {
         if ((rc = renew__enter(r, ESIMLPA_RENEW_CHECK)) != ESIMLPA_OK)
             return rc;
-        if (run_check(r, opts) != ESIMLPA_OK)
+        int crc = run_check(r, opts);
+        if (take_cancel(ctx))
+            return cancelled_rollback(r, "during the check");
+        if (crc != ESIMLPA_OK)
             return renew__rollback(r);
     }
     /* 5. Only now, and only if asked: delete the old (now disabled) profile;
@@ -305,6 +357,9 @@ static int renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
         return rc;
     rc = renew_flow(r, opts);
     esimlpa__card_unlock(ctx);
+    /* A cancel that came too late (deleting the old profile, notifications)
+     * was for this renewal: it must not stop the next flow on this ctx. */
+    atomic_store(&ctx->cancel_requested, 0);
     return rc;
 }
 

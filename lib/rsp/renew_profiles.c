@@ -2,6 +2,7 @@
 /* Profile bookkeeping for the renewal: which profile is which, which one is
  * enabled (GetProfilesInfo, SGP.22 §5.7.15), notification delivery (§3.5)
  * and the new session after a REFRESH (§5.7.16 refreshFlag). */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -92,6 +93,11 @@ void renew__deliver_all(struct renew_run *r)
     esimlpa_ctx *ctx = r->ctx;
     struct esimlpa_renew_result *res = r->res;
     size_t ok = 0, bad = 0;
+    /* The renewal's outcome is settled here: a cancel asked before this
+     * point (too late, or already acted on) must not hold the
+     * notifications back. A cancel during the delivery still stops it (the
+     * rest stays pending). */
+    atomic_store(&ctx->cancel_requested, 0);
     int rc = esimlpa_notifications_process(ctx, r->http, -1, &ok, &bad);
     res->notifications_delivered += ok;
     res->notifications_failed = bad;

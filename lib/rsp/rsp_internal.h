@@ -142,4 +142,10 @@ int esimlpa__recover_session(esimlpa_ctx *ctx, struct esimlpa_http_transport *ht
                              const char *path, char *txid, size_t txid_cap, char *address,
                              size_t address_cap);
 
+/* esimlpa_download_run() for a renewal: @out in the library's own layout
+ * (struct_size set by the caller), and a cancel that came too late to stop
+ * the download stays requested for the renewal's next step. */
+int esimlpa__download_run_keep_cancel(esimlpa_ctx *ctx, const struct esimlpa_download_options *opts,
+                                      struct esimlpa_download_result *out);
+
 #endif
