@@ -75,6 +75,8 @@ int esimlpa__session_cancel(struct esimlpa__session *s, int rc, long reason)
     esimlpa__error_save(ctx, &first);
     esimlpa__log(ctx, ESIMLPA_LOG_INFO, "cancelling the session (reason %ld %s)", reason,
                  reason_name(reason));
+    if (s->on_cancel)
+        s->on_cancel(s->on_cancel_user);
     uint8_t *resp = NULL;
     size_t resp_len = 0;
     const char *suffix = "; session cancelled";

@@ -88,6 +88,14 @@ static int load_progress(void *user, size_t done, size_t total)
     return esimlpa__session_cancel_requested(&r->s);
 }
 
+/* The session is being cancelled on both sides (cancel.c): say so. A
+ * progress2 callback's answer cannot stop a cancel (it is not one). */
+static void on_cancel(void *user)
+{
+    struct run *r = user;
+    report(r, ESIMLPA_STEP_CANCEL, 0, 0);
+}
+
 static void run_free(struct run *r)
 {
     esimlpa_activation_code_clear(&r->ac);
@@ -423,6 +431,8 @@ static int download_run(esimlpa_ctx *ctx, const struct esimlpa_download_options 
     r->s.ctx = ctx;
     r->s.es9.ctx = ctx;
     r->s.es9.http = opts->http;
+    r->s.on_cancel = on_cancel;
+    r->s.on_cancel_user = r;
     r->recover = opts->version < 2 || !opts->no_recover;
     /* A download is one session: the card is ours from the challenge to the
      * last notification (issue: one owner per card). */

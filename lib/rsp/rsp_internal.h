@@ -67,6 +67,10 @@ struct esimlpa__session {
     int no_abort;                          /* > 0: cancellation is not honoured (the cancel
                                               calls themselves, or the profile is installed) */
     int server_not_told;                   /* a cancel did not reach the SM-DP+ */
+    /* Optional: told when esimlpa__session_cancel starts cancelling (the
+     * download reports ESIMLPA_STEP_CANCEL through it). */
+    void (*on_cancel)(void *user);
+    void *on_cancel_user;
 };
 
 /* 1 when esimlpa_ctx_cancel() asked the flow to stop and it still may. */

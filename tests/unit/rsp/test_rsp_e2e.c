@@ -28,10 +28,16 @@ static int consent(void *user, const struct esimlpa_profile_info *md, int cc)
     return g_answer && md->iccid[0];
 }
 
-/* progress2: stop once the BPP load is under way (issue 10 item 2). */
+/* progress2: stop once the BPP load is under way (issue 10 item 2); count
+ * the ESIMLPA_STEP_CANCEL reports (the session cancel, after it). */
+static int g_cancel_steps, g_steps_after_cancel;
 static int stop_in_load(void *user, enum esimlpa_download_step step, size_t done, size_t total)
 {
     (void)user;
+    if (g_cancel_steps)
+        g_steps_after_cancel++;
+    if (step == ESIMLPA_STEP_CANCEL)
+        g_cancel_steps++;
     return step == ESIMLPA_STEP_LOAD_BPP && done > 0 && done < total;
 }
 
@@ -168,6 +174,8 @@ int main(int argc, char **argv)
     CHECK(strstr(esimlpa_ctx_last_error(ctx), "; session cancelled") != NULL);
     CHECK(smdpp_order_state(t.srv, "TEST-30K-PPK", st, sizeof st) == 0 && !strcmp(st, "available"));
     CHECK(smdpp_session_count(t.srv) == 0);
+    /* the cancel of the session was reported once, as the last step */
+    CHECK(g_cancel_steps == 1 && g_steps_after_cancel == 0);
     o.progress2 = NULL;
     o.progress = cancel_at_bpp;
     g_ctx = ctx;
