@@ -162,14 +162,18 @@ void cli_download_progress(void *user, enum esimlpa_download_step step, size_t d
     }
     if (cli->json || !isatty(STDERR_FILENO))
         return;
+    static int bar_open;   /* the progress bar's line is not ended yet */
     if (step == ESIMLPA_STEP_LOAD_BPP && total) {
         int width = 30, fill = (int)((double)done / (double)total * width);
         fprintf(stderr, "\rInstalling [%.*s%*s] %3d%%", fill, "##############################",
                 width - fill, "", (int)(100.0 * (double)done / (double)total));
+        bar_open = done != total;
         if (done == total)
             fprintf(stderr, "\n");
     } else if (step != ESIMLPA_STEP_LOAD_BPP && step != ESIMLPA_STEP_DONE) {
-        fprintf(stderr, "  %s...\n", esimlpa_download_step_name(step));
+        /* e.g. cancelSession after a load that stopped half way */
+        fprintf(stderr, "%s  %s...\n", bar_open ? "\n" : "", esimlpa_download_step_name(step));
+        bar_open = 0;
     }
     fflush(stderr);
 }
