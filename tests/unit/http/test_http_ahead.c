@@ -8,6 +8,7 @@
  * connect reads exactly as without connect-ahead, cancel and timeout.
  * Waits below are for a server-side condition (no timed assertions).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,24 @@ static const char *const HEADERS[] = {
 static const char *const OTHER_HEADERS[] = {"Content-Type: application/json", NULL};
 #define IA "/gsma/rsp2/es9plus/initiateAuthentication"
 
-static int ia_ok;   /* the last initiateAuthentication request was whole (server-serialised) */
+/* The last initiateAuthentication request was whole (set by the server's thread). */
+static int ia_ok_v;
+static pthread_mutex_t ia_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void set_ia_ok(int v)
+{
+    pthread_mutex_lock(&ia_lock);
+    ia_ok_v = v;
+    pthread_mutex_unlock(&ia_lock);
+}
+
+static int ia_ok(void)
+{
+    pthread_mutex_lock(&ia_lock);
+    int v = ia_ok_v;
+    pthread_mutex_unlock(&ia_lock);
+    return v;
+}
 
 static int handler(void *user, const struct httpd_request *req, struct httpd_response *resp)
 {
@@ -59,9 +77,9 @@ static int handler(void *user, const struct httpd_request *req, struct httpd_res
         const char *cl = httpd_request_header(req, "Content-Length");
         const char *te = httpd_request_header(req, "Transfer-Encoding");
         /* SGP.22 §6.1.1: Content-Length, no chunked encoding. */
-        ia_ok = cl && strtoul(cl, NULL, 10) == strlen(JSON_REQ) && !te &&
-                req->body_len == strlen(JSON_REQ) &&
-                memcmp(req->body, JSON_REQ, req->body_len) == 0;
+        set_ia_ok(cl && strtoul(cl, NULL, 10) == strlen(JSON_REQ) && !te &&
+                  req->body_len == strlen(JSON_REQ) &&
+                  memcmp(req->body, JSON_REQ, req->body_len) == 0);
         httpd_response_add_header(resp, "X-Admin-Protocol", "gsma/rsp/v2.1.0");
         httpd_response_set_body_str(resp, JSON_RESP);
     } else if (strcmp(req->path, "/echo") == 0) {
@@ -173,11 +191,11 @@ static void test_prepared_then_posted(const struct testpki *pki)
     CHECK(server_stats(srv).handshakes == 1 && server_stats(srv).requests == 0);
     /* The same preparation again: nothing new. */
     CHECK_RC(prepare(t, port, IA, HEADERS, strlen(JSON_REQ)), 0);
-    ia_ok = 0;
+    set_ia_ok(0);
     CHECK_RC(post(t, port, IA, &resp), 0);
     CHECK(resp.status == 200 && resp.body && strcmp((char *)resp.body, JSON_RESP) == 0);
     CHECK(resp.admin_protocol && strcmp(resp.admin_protocol, "gsma/rsp/v2.1.0") == 0);
-    CHECK(ia_ok);
+    CHECK(ia_ok());
     esimlpa_http_response_clear(&resp);
     CHECK_RC(post(t, port, "/echo", &resp), 0);
     CHECK(resp.body_len == strlen(JSON_REQ));
@@ -193,9 +211,9 @@ static void test_prepared_then_posted(const struct testpki *pki)
     CHECK(t != NULL);
     if (t) {
         CHECK_RC(prepare(t, port, IA, HEADERS, strlen(JSON_REQ)), 0);
-        ia_ok = 0;
+        set_ia_ok(0);
         CHECK_RC(post(t, port, IA, &resp), 0);
-        CHECK(resp.status == 200 && ia_ok);
+        CHECK(resp.status == 200 && ia_ok());
         esimlpa_http_response_clear(&resp);
         cs = client_stats(t);
         CHECK(cs.requests == 1 && cs.connections == 1 && cs.tls_handshakes == 1);
@@ -223,12 +241,12 @@ static void test_prepared_then_other(const struct testpki *pki)
     /* Other URL. */
     CHECK_RC(prepare(t, port, IA, HEADERS, strlen(JSON_REQ)), 0);
     wait_handshakes(srv, 1, 0);
-    ia_ok = 0;
+    set_ia_ok(0);
     CHECK_RC(post(t, port, "/echo", &resp), 0);
     CHECK(resp.status == 200 && resp.body_len == strlen(JSON_REQ) &&
           memcmp(resp.body, JSON_REQ, resp.body_len) == 0);
     esimlpa_http_response_clear(&resp);
-    CHECK(!ia_ok);
+    CHECK(!ia_ok());
     struct esimlpa_http_stats cs = client_stats(t);
     CHECK(cs.requests == 1 && cs.connections == 2 && cs.tls_handshakes == 2);
     CHECK(server_stats(srv).handshakes == 2 && server_stats(srv).requests == 1);
@@ -236,15 +254,16 @@ static void test_prepared_then_other(const struct testpki *pki)
     /* Same URL, other length (prepared on the kept connection): the handler
      * sees only the whole right request. */
     CHECK_RC(prepare(t, port, IA, HEADERS, strlen(JSON_REQ) + 1), 0);
+    set_ia_ok(0);
     CHECK_RC(post(t, port, IA, &resp), 0);
-    CHECK(resp.status == 200 && ia_ok);
+    CHECK(resp.status == 200 && ia_ok());
     esimlpa_http_response_clear(&resp);
 
     /* Same URL and length, other headers. */
-    ia_ok = 0;
+    set_ia_ok(0);
     CHECK_RC(prepare(t, port, IA, OTHER_HEADERS, strlen(JSON_REQ)), 0);
     CHECK_RC(post(t, port, IA, &resp), 0);
-    CHECK(resp.status == 200 && ia_ok);
+    CHECK(resp.status == 200 && ia_ok());
     esimlpa_http_response_clear(&resp);
     CHECK(server_stats(srv).requests == 3);
     CHECK(client_stats(t).requests == 3);
@@ -272,8 +291,9 @@ static void test_prepared_then_dropped(const struct testpki *pki)
         CHECK_RC(prepare(t, port, IA, HEADERS, strlen(JSON_REQ)), 0);
         wait_handshakes(srv, 1, 0);
         t->reset(t->user);
+        set_ia_ok(0);
         CHECK_RC(post(t, port, IA, &resp), 0);
-        CHECK(resp.status == 200 && ia_ok);
+        CHECK(resp.status == 200 && ia_ok());
         esimlpa_http_response_clear(&resp);
         CHECK_RC(prepare(t, port, IA, HEADERS, strlen(JSON_REQ)), 0);
         CHECK_RC(t->prepare(t->user, NULL, NULL, 0), 0);
@@ -367,9 +387,9 @@ static void test_cancel_and_timeout(const struct testpki *pki)
         CHECK(strcmp(esimlpa_curl_transport_last_error(t), "request given up: cancelled") == 0);
         CHECK(resp.body == NULL);
         t->set_abort(t->user, NULL, NULL);
-        ia_ok = 0;
+        set_ia_ok(0);
         CHECK_RC(post(t, sport, IA, &resp), 0);
-        CHECK(resp.status == 200 && ia_ok);
+        CHECK(resp.status == 200 && ia_ok());
         esimlpa_http_response_clear(&resp);
         esimlpa_curl_transport_free(t);
     }
@@ -416,8 +436,9 @@ static void test_prepare_refused(const struct testpki *pki)
         CHECK_RC(prepare(t, port, IA, bad_hdr, 10), ESIMLPA_EINVAL);
         CHECK_RC(t->prepare(NULL, url(port, IA), HEADERS, 10), ESIMLPA_EINVAL);
         struct esimlpa_http_response resp;
+        set_ia_ok(0);
         CHECK_RC(post(t, port, IA, &resp), 0);
-        CHECK(resp.status == 200 && ia_ok);
+        CHECK(resp.status == 200 && ia_ok());
         esimlpa_http_response_clear(&resp);
         CHECK(server_stats(srv).handshakes == 1);
         esimlpa_curl_transport_free(t);
