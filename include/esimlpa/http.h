@@ -22,9 +22,9 @@ extern "C" {
 #endif
 
 /** Version of struct esimlpa_http_transport: 2 added last_error, 3 set_euicc_ci
- *  and set_abort, 4 release; structs of older versions (without them) are
- *  still accepted. */
-#define ESIMLPA_HTTP_TRANSPORT_VERSION 4
+ *  and set_abort, 4 release, 5 prepare; structs of older versions (without
+ *  them) are still accepted. */
+#define ESIMLPA_HTTP_TRANSPORT_VERSION 5
 
 /** A certificate issuer's public key identifier: the SubjectKeyIdentifier of
  *  a GSMA RSP CI root, as the eUICC lists it in euiccCiPKIdListForVerification
@@ -90,6 +90,18 @@ struct esimlpa_http_transport {
      * with free().
      */
     void (*release)(void *user, struct esimlpa_http_response *resp);
+    /**
+     * Optional (may be NULL; only read when version >= 5): connect ahead.
+     * "The next post() goes to @p url with these @p headers and a body of
+     * @p body_len bytes: start connecting (TCP, TLS) now." The library calls
+     * it while it still talks to the eUICC (download: between EUICCInfo1 and
+     * initiateAuthentication), so the handshake overlaps with the card. It
+     * must not block for the network. A post() with the same url, headers
+     * and length continues the prepared request; any other post(), reset(),
+     * set_euicc_ci() with other CIs, or a prepare() with @p url NULL drops it.
+     * Returns 0, or ESIMLPA_E* (advisory: the library then simply posts).
+     */
+    int (*prepare)(void *user, const char *url, const char *const *headers, size_t body_len);
 };
 
 /** Free a response's body and admin_protocol with free() and zero it (for

@@ -80,6 +80,44 @@ static int tid_blob_request(struct esimlpa__es9p *c, const char *fn, const char 
     return ESIMLPA_OK;
 }
 
+/* The initiateAuthentication request (SGP.22 §6.5.2.6); NULL when out of memory. */
+static cJSON *init_auth_request(struct esimlpa__es9p *c, const char *fn, const char *address,
+                                const uint8_t euicc_challenge[16], const uint8_t *euicc_info1,
+                                size_t euicc_info1_len)
+{
+    cJSON *req = cJSON_CreateObject();
+    if (!req || !cJSON_AddStringToObject(req, "smdpAddress", address)) {
+        cJSON_Delete(req);
+        return NULL;
+    }
+    /* euiccChallenge: the raw 16 bytes, not a TLV; euiccInfo1: the BF20 TLV. */
+    int rc = esimlpa__es9p_add_b64(c, fn, req, "euiccChallenge", euicc_challenge, 16);
+    if (rc == ESIMLPA_OK)
+        rc = esimlpa__es9p_add_b64(c, fn, req, "euiccInfo1", euicc_info1, euicc_info1_len);
+    if (rc != ESIMLPA_OK) {
+        cJSON_Delete(req);
+        return NULL;
+    }
+    return req;
+}
+
+void esimlpa__es9p_initiate_authentication_prepare(struct esimlpa__es9p *c,
+                                                   const char *smdp_address,
+                                                   const uint8_t *euicc_info1,
+                                                   size_t euicc_info1_len)
+{
+    if (!c || !smdp_address || !euicc_info1 || !euicc_info1_len)
+        return;
+    /* A placeholder challenge: any 16 bytes are 24 base64 characters, none
+     * of which JSON escapes, so the body has the real request's length. */
+    static const uint8_t placeholder[16];
+    cJSON *req = init_auth_request(c, "initiateAuthentication", smdp_address, placeholder,
+                                   euicc_info1, euicc_info1_len);
+    if (req)
+        esimlpa__es9p_prepare(c, "initiateAuthentication", smdp_address, req);
+    cJSON_Delete(req);
+}
+
 static int initiate_authentication(struct esimlpa__es9p *c, const char *fn,
                                    const char *address, const uint8_t euicc_challenge[16],
                                    const uint8_t *euicc_info1, size_t euicc_info1_len,
@@ -91,19 +129,12 @@ static int initiate_authentication(struct esimlpa__es9p *c, const char *fn,
         return esimlpa__fail(c->ctx, ESIMLPA_EINVAL, "%s: bad arguments", fn);
     memset(out, 0, sizeof *out);
 
-    cJSON *req = cJSON_CreateObject();
-    int rc = ESIMLPA_ENOMEM;
-    if (!req || !cJSON_AddStringToObject(req, "smdpAddress", address)) {
-        cJSON_Delete(req);
-        return esimlpa__fail(c->ctx, rc, "%s: cannot build the request", fn);
-    }
-    /* euiccChallenge: the raw 16 bytes, not a TLV; euiccInfo1: the BF20 TLV. */
-    rc = esimlpa__es9p_add_b64(c, fn, req, "euiccChallenge", euicc_challenge, 16);
-    if (rc == ESIMLPA_OK)
-        rc = esimlpa__es9p_add_b64(c, fn, req, "euiccInfo1", euicc_info1, euicc_info1_len);
+    cJSON *req = init_auth_request(c, fn, address, euicc_challenge, euicc_info1,
+                                   euicc_info1_len);
+    if (!req)
+        return esimlpa__fail(c->ctx, ESIMLPA_ENOMEM, "%s: cannot build the request", fn);
     cJSON *resp = NULL;
-    if (rc == ESIMLPA_OK)
-        rc = esimlpa__es9p_post(c, fn, "initiateAuthentication", address, req, 1, &resp);
+    int rc = esimlpa__es9p_post(c, fn, "initiateAuthentication", address, req, 1, &resp);
     cJSON_Delete(req);
     if (rc != ESIMLPA_OK)
         return rc;

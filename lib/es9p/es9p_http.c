@@ -419,6 +419,48 @@ static int take_raw_b64(struct esimlpa_http_response *r, const char *name, size_
     return 1;
 }
 
+/* SGP.22 §6.5.1 / notes §5.2; requests carry no JSON header object. */
+static const char *const request_headers[] = {
+    "Content-Type: application/json",
+    "X-Admin-Protocol: " ESIMLPA__ES9P_ADMIN_PROTOCOL,
+    "User-Agent: gsma-rsp-lpad",
+    "Accept: application/json",
+    NULL,
+};
+
+static int can_prepare(const struct esimlpa__es9p *c)
+{
+    return c && c->http && c->http->version >= 5 &&
+           c->http->version <= ESIMLPA_HTTP_TRANSPORT_VERSION && c->http->prepare;
+}
+
+void esimlpa__es9p_prepare(struct esimlpa__es9p *c, const char *path_fn, const char *address,
+                           const cJSON *req)
+{
+    char why[96];
+    if (!can_prepare(c) || !address || !req ||
+        esimlpa__es9p_address_check(address, strlen(address), why, sizeof why) != 0 ||
+        json_size_bound(req) >= INT_MAX)
+        return;
+    char url[ESIMLPA_AC_MAX_ADDRESS + 80];
+    snprintf(url, sizeof url, "https://%s" ES9P_PATH_PREFIX "%s", address, path_fn);
+    char *body = print_request(req);
+    if (!body)
+        return;
+    size_t len = strlen(body);
+    OPENSSL_cleanse(body, len);
+    free(body);
+    int rc = c->http->prepare(c->http->user, url, request_headers, len);
+    esimlpa__log(c->ctx, ESIMLPA_LOG_DEBUG, "ES9+ connect ahead %s (%zu bytes): %s", url, len,
+                 rc == 0 ? "started" : esimlpa_strerror(rc));
+}
+
+void esimlpa__es9p_prepare_drop(struct esimlpa__es9p *c)
+{
+    if (can_prepare(c))
+        (void)c->http->prepare(c->http->user, NULL, NULL, 0);
+}
+
 static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
                      const char *address, const cJSON *req, int want_json, cJSON **resp,
                      const char *take_name, struct esimlpa__bytes *take)
@@ -448,17 +490,10 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
         trace_json(c, ">", fn, req);
     esimlpa__log(c->ctx, ESIMLPA_LOG_DEBUG, "ES9+ POST %s (%zu bytes)", url, strlen(body));
 
-    /* SGP.22 §6.5.1 / notes §5.2; requests carry no JSON header object. */
-    static const char *const headers[] = {
-        "Content-Type: application/json",
-        "X-Admin-Protocol: " ESIMLPA__ES9P_ADMIN_PROTOCOL,
-        "User-Agent: gsma-rsp-lpad",
-        "Accept: application/json",
-        NULL,
-    };
     struct esimlpa_http_response r;
     memset(&r, 0, sizeof r);
-    rc = c->http->post(c->http->user, url, headers, (const uint8_t *)body, strlen(body), &r);
+    rc = c->http->post(c->http->user, url, request_headers, (const uint8_t *)body, strlen(body),
+                       &r);
     /* A request may carry hashCc (prepareDownloadResponse's euiccSigned2):
      * the body and the request's strings are wiped, not just freed. */
     OPENSSL_cleanse(body, strlen(body));

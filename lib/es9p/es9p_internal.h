@@ -89,6 +89,17 @@ int esimlpa__es9p_initiate_authentication(struct esimlpa__es9p *c, const char *s
                                           const uint8_t *euicc_info1, size_t euicc_info1_len,
                                           struct esimlpa__es9p_init_auth *out);
 /* Same request to an SM-DS (es9plus path, notes pitfall 25). */
+/* Connect-ahead (issue 14): tell a transport with prepare() (version >= 5)
+ * the URL, headers and length of the initiateAuthentication request to come.
+ * Its length does not depend on the challenge (16 bytes: 24 base64 chars),
+ * so it is known before GetEUICCChallenge. Advisory: failures are ignored,
+ * nothing is recorded on the context. */
+void esimlpa__es9p_initiate_authentication_prepare(struct esimlpa__es9p *c,
+                                                   const char *smdp_address,
+                                                   const uint8_t *euicc_info1,
+                                                   size_t euicc_info1_len);
+/* Drop a prepared request (a flow that ends before it posts). */
+void esimlpa__es9p_prepare_drop(struct esimlpa__es9p *c);
 int esimlpa__es11_initiate_authentication(struct esimlpa__es9p *c, const char *smds_address,
                                           const uint8_t euicc_challenge[16],
                                           const uint8_t *euicc_info1, size_t euicc_info1_len,

@@ -14,6 +14,11 @@
  * after its header said Executed-Success or Executed-WithWarning; without it
  * (handleNotification) any 2xx answer is a success and *resp may be NULL.
  */
+/* prepare() the request esimlpa__es9p_post(c, .., path_fn, address, req)
+ * will make (same URL, headers and body length); silent, advisory. */
+void esimlpa__es9p_prepare(struct esimlpa__es9p *c, const char *path_fn, const char *address,
+                           const cJSON *req);
+
 int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
                        const char *address, const cJSON *req, int want_json, cJSON **resp);
 

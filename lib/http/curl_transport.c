@@ -27,6 +27,7 @@
 
 #include "esimlpa/error.h"
 #include "esimlpa/http.h"
+#include "http/curl_ahead.h"
 #include "http/http_internal.h"
 #include "http/rsp_ci_bundle.h"
 #include "http/tls_policy.h"
@@ -73,6 +74,7 @@ struct curl_transport {
     int ctx_cb_supported;               /* CURLOPT_SSL_CTX_FUNCTION available */
     unsigned long ctx_calls;            /* TLS contexts made during this request */
     struct rx_state rx;
+    struct esimlpa__curl_ahead ahead;   /* the prepared request (connect-ahead) */
     struct esimlpa_http_stats stats;
     char errbuf[CURL_ERROR_SIZE];
     char last_error[CURL_ERROR_SIZE + 64];
@@ -83,6 +85,9 @@ static int curl_post(void *user, const char *url, const char *const *headers,
 static void curl_reset(void *user);
 static const char *curl_last_error(void *user);
 static void curl_set_abort(void *user, int (*should_abort)(void *), void *abort_user);
+static int curl_prepare(void *user, const char *url, const char *const *headers,
+                        size_t body_len);
+static void ahead_drop(struct curl_transport *ct);
 
 static void set_error(struct curl_transport *ct, const char *msg)
 {
@@ -356,6 +361,14 @@ static int make_easy(struct curl_transport *ct)
     SETOPT(CURLOPT_HEADERFUNCTION, on_header);
     SETOPT(CURLOPT_HEADERDATA, ct);
     SETOPT(CURLOPT_POST, 1L);
+    {   /* the body of a prepared request comes through a read callback */
+        CURLcode rc_ = esimlpa__curl_ahead_setopts(e, &ct->ahead);
+        if (rc_ != CURLE_OK) {
+            set_error(ct, "curl_easy_setopt(CURLOPT_READFUNCTION) failed");
+            curl_easy_cleanup(e);
+            return ESIMLPA_EHTTP;
+        }
+    }
 
     /* Only TLS backends with an SSL_CTX support this; fall back to counting connects. */
     ct->ctx_cb_supported =
@@ -412,6 +425,7 @@ int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
     const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
     ct->tls_openssl = vi && vi->ssl_version && strncmp(vi->ssl_version, "OpenSSL", 7) == 0;
     ct->pub.set_abort = curl_set_abort;
+    ct->pub.prepare = curl_prepare;
     ct->connect_ms = DEFAULT_CONNECT_MS;
     ct->total_ms = DEFAULT_TOTAL_MS;
     ct->max_response = DEFAULT_MAX_RESPONSE;
@@ -469,6 +483,7 @@ void esimlpa_curl_transport_free(struct esimlpa_http_transport *t)
     struct curl_transport *ct = as_curl(t);
     if (!ct)
         return;
+    ahead_drop(ct);
     if (ct->easy)
         curl_easy_cleanup(ct->easy);
     if (ct->multi)
@@ -526,6 +541,7 @@ const char *esimlpa_curl_transport_last_error(const struct esimlpa_http_transpor
 static void curl_reset(void *user)
 {
     struct curl_transport *ct = user;
+    ahead_drop(ct);
     /* Dropping the handle closes its pooled connections and TLS session cache. */
     if (ct->easy) {
         curl_easy_cleanup(ct->easy);
@@ -554,6 +570,8 @@ static void curl_set_abort(void *user, int (*should_abort)(void *), void *abort_
  * as with curl_easy_perform. *aborted is set when the hook stopped it; the
  * connection of an unfinished transfer is closed by curl.
  */
+static CURLcode perform_added(struct curl_transport *ct, CURL *e, int *aborted);
+
 static CURLcode perform(struct curl_transport *ct, CURL *e, int *aborted)
 {
     *aborted = 0;
@@ -561,6 +579,14 @@ static CURLcode perform(struct curl_transport *ct, CURL *e, int *aborted)
         return CURLE_OUT_OF_MEMORY;
     if (curl_multi_add_handle(ct->multi, e) != CURLM_OK)
         return CURLE_FAILED_INIT;
+    return perform_added(ct, e, aborted);
+}
+
+/* The loop of perform() for a handle already in the multi handle (also a
+ * prepared transfer the worker started); removes it at the end. */
+static CURLcode perform_added(struct curl_transport *ct, CURL *e, int *aborted)
+{
+    *aborted = 0;
     CURLcode res = CURLE_FAILED_INIT;
     for (;;) {
         if (ct->should_abort && ct->should_abort(ct->abort_user)) {
@@ -632,24 +658,13 @@ static int url_scheme(const char *url)
     return -1;
 }
 
-static void account(struct curl_transport *ct, int https, int transfer_failed_tls)
+/* Connections and TLS handshakes of the transfer that just ended. */
+static void account_connect(struct curl_transport *ct, int https, int transfer_failed_tls)
 {
     long conns = 0;
-    curl_off_t up = 0, down = 0, appconnect = 0;
-    long req_size = 0, hdr_size = 0;
-
-    ct->stats.requests++;
+    curl_off_t appconnect = 0;
     if (curl_easy_getinfo(ct->easy, CURLINFO_NUM_CONNECTS, &conns) == CURLE_OK && conns > 0)
         ct->stats.connections += (unsigned long)conns;
-    if (curl_easy_getinfo(ct->easy, CURLINFO_REQUEST_SIZE, &req_size) == CURLE_OK && req_size > 0)
-        ct->stats.bytes_sent += (unsigned long)req_size;
-    if (curl_easy_getinfo(ct->easy, CURLINFO_SIZE_UPLOAD_T, &up) == CURLE_OK && up > 0)
-        ct->stats.bytes_sent += (unsigned long)up;
-    if (curl_easy_getinfo(ct->easy, CURLINFO_HEADER_SIZE, &hdr_size) == CURLE_OK && hdr_size > 0)
-        ct->stats.bytes_received += (unsigned long)hdr_size;
-    if (curl_easy_getinfo(ct->easy, CURLINFO_SIZE_DOWNLOAD_T, &down) == CURLE_OK && down > 0)
-        ct->stats.bytes_received += (unsigned long)down;
-
     /* A handshake completed in this request iff the TLS connect time is set. */
     if (!https || transfer_failed_tls)
         return;
@@ -662,21 +677,27 @@ static void account(struct curl_transport *ct, int https, int transfer_failed_tl
         ct->stats.tls_handshakes += conns > 0 ? (unsigned long)conns : 1;
 }
 
-static int curl_post(void *user, const char *url, const char *const *headers,
-                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
+static void account(struct curl_transport *ct, int https, int transfer_failed_tls)
 {
-    struct curl_transport *ct = user;
-    struct curl_slist *hdrs = NULL;
-    int have_expect = 0, rc;
+    curl_off_t up = 0, down = 0;
+    long req_size = 0, hdr_size = 0;
 
-    if (!ct || !url || !resp || (!body && body_len)) {
-        if (ct)
-            set_error(ct, "invalid argument");
-        return ESIMLPA_EINVAL;
-    }
-    memset(resp, 0, sizeof(*resp));
-    ct->last_error[0] = '\0';
+    ct->stats.requests++;
+    if (curl_easy_getinfo(ct->easy, CURLINFO_REQUEST_SIZE, &req_size) == CURLE_OK && req_size > 0)
+        ct->stats.bytes_sent += (unsigned long)req_size;
+    if (curl_easy_getinfo(ct->easy, CURLINFO_SIZE_UPLOAD_T, &up) == CURLE_OK && up > 0)
+        ct->stats.bytes_sent += (unsigned long)up;
+    if (curl_easy_getinfo(ct->easy, CURLINFO_HEADER_SIZE, &hdr_size) == CURLE_OK && hdr_size > 0)
+        ct->stats.bytes_received += (unsigned long)hdr_size;
+    if (curl_easy_getinfo(ct->easy, CURLINFO_SIZE_DOWNLOAD_T, &down) == CURLE_OK && down > 0)
+        ct->stats.bytes_received += (unsigned long)down;
+    account_connect(ct, https, transfer_failed_tls);
+}
 
+/* Checks before any network I/O; sets ct->host. 0 or ESIMLPA_E* (last_error set). */
+static int check_request(struct curl_transport *ct, const char *url, int *https_out)
+{
+    int rc;
     /* Plain http:// is refused before any network I/O (SGP.22 §5.1: HTTPS only). */
     int https = url_scheme(url);
     if (https < 0) {
@@ -706,7 +727,17 @@ static int curl_post(void *user, const char *url, const char *const *headers,
             return ESIMLPA_EHTTP_CERT;
         }
     }
+    *https_out = https;
+    return 0;
+}
 
+/* The request's header list, with "Expect:" (no 100-continue round trip). */
+static int build_headers(struct curl_transport *ct, const char *const *headers,
+                         struct curl_slist **out)
+{
+    struct curl_slist *hdrs = NULL;
+    int have_expect = 0;
+    *out = NULL;
     for (const char *const *h = headers; h && *h; h++) {
         if (has_crlf(*h) || !strchr(*h, ':')) {
             curl_slist_free_all(hdrs);
@@ -731,16 +762,20 @@ static int curl_post(void *user, const char *url, const char *const *headers,
         }
         hdrs = nl;
     }
+    *out = hdrs;
+    return 0;
+}
 
-    if (!ct->easy && (rc = make_easy(ct)) != 0) {
-        curl_slist_free_all(hdrs);
-        return rc;
-    }
+/* Options of one request on ct->easy (made if needed). @body NULL with
+ * @ahead: the body comes later through the read callback. */
+static CURLcode setup_request(struct curl_transport *ct, const char *url, int https,
+                              struct curl_slist *hdrs, const uint8_t *body, size_t body_len,
+                              int ahead)
+{
     CURL *e = ct->easy;
     rx_clear(&ct->rx);
     ct->ctx_calls = 0;
     ct->errbuf[0] = '\0';
-
     CURLcode cr = curl_easy_setopt(e, CURLOPT_URL, url);
     if (cr == CURLE_OK && https && bundle_mode(ct) && !ct->pem_applied) {
         struct curl_blob blob = { ct->ca_pem, ct->ca_pem_len, CURL_BLOB_COPY };
@@ -749,15 +784,21 @@ static int curl_post(void *user, const char *url, const char *const *headers,
     }
     if (cr == CURLE_OK)
         cr = curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+    /* A known length: Content-Length, never chunked (SGP.22 §6.1.1). */
     if (cr == CURLE_OK)
         cr = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     if (cr == CURLE_OK)
-        cr = curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
-    int aborted = 0;
-    if (cr == CURLE_OK)
-        cr = perform(ct, e, &aborted);
+        cr = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
+                              ahead ? (const char *)NULL : body ? (const char *)body : "");
+    return cr;
+}
 
-    rc = aborted ? ESIMLPA_ECANCELLED : esimlpa__curl_map_error(cr, ct->rx.too_big);
+/* After a transfer: statistics, the error's text, or the response. */
+static int finish(struct curl_transport *ct, CURLcode cr, int aborted, int https,
+                  struct curl_slist *hdrs, struct esimlpa_http_response *resp)
+{
+    CURL *e = ct->easy;
+    int rc = aborted ? ESIMLPA_ECANCELLED : esimlpa__curl_map_error(cr, ct->rx.too_big);
     account(ct, https, rc == ESIMLPA_EHTTP_CERT || rc == ESIMLPA_EHTTP_TLS);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdrs);
@@ -800,4 +841,140 @@ static int curl_post(void *user, const char *url, const char *const *headers,
     resp->admin_protocol = ct->rx.admin_protocol;
     memset(&ct->rx, 0, sizeof(ct->rx));
     return 0;
+}
+
+/* ---- connect-ahead (prepare) --------------------------------------------- */
+
+/* Give up the prepared request: the transfer is removed unfinished, so curl
+ * closes its connection (its handshake still counts in the statistics). */
+static void ahead_drop(struct curl_transport *ct)
+{
+    struct esimlpa__curl_ahead *a = &ct->ahead;
+    if (!a->active)
+        return;
+    esimlpa__curl_ahead_stop(a);
+    curl_multi_remove_handle(ct->multi, ct->easy);
+    account_connect(ct, a->https, a->done && a->result != CURLE_OK);
+    curl_easy_setopt(ct->easy, CURLOPT_HTTPHEADER, NULL);
+    rx_clear(&ct->rx);
+    esimlpa__curl_ahead_clear(a);
+}
+
+static int same_headers(const struct curl_slist *x, const struct curl_slist *y)
+{
+    for (; x && y; x = x->next, y = y->next)
+        if (strcmp(x->data, y->data) != 0)
+            return 0;
+    return !x && !y;
+}
+
+/* Is this post() the prepared request? */
+static int ahead_matches(struct curl_transport *ct, const char *url,
+                         const char *const *headers, size_t body_len)
+{
+    struct esimlpa__curl_ahead *a = &ct->ahead;
+    if (body_len != a->body_len || strcmp(url, a->url) != 0)
+        return 0;
+    struct curl_slist *h = NULL;
+    if (build_headers(ct, headers, &h) != 0)
+        return 0;
+    int same = same_headers(h, a->hdrs);
+    curl_slist_free_all(h);
+    return same;
+}
+
+static int curl_prepare(void *user, const char *url, const char *const *headers,
+                        size_t body_len)
+{
+    struct curl_transport *ct = user;
+    if (!ct)
+        return ESIMLPA_EINVAL;
+    if (ct->ahead.active && url && ahead_matches(ct, url, headers, body_len))
+        return 0;   /* already under way */
+    ahead_drop(ct);
+    if (!url)
+        return 0;
+    int https = 0, rc;
+    struct curl_slist *hdrs = NULL;
+    if ((rc = check_request(ct, url, &https)) != 0 ||
+        (rc = build_headers(ct, headers, &hdrs)) != 0)
+        return rc;
+    struct esimlpa__curl_ahead *a = &ct->ahead;
+    a->url = strdup(url);
+    if (!a->url || (!ct->easy && (rc = make_easy(ct)) != 0) ||
+        (!ct->multi && !(ct->multi = curl_multi_init()))) {
+        curl_slist_free_all(hdrs);
+        esimlpa__curl_ahead_clear(a);
+        return rc ? rc : ESIMLPA_ENOMEM;
+    }
+    if (setup_request(ct, url, https, hdrs, NULL, body_len, 1) != CURLE_OK ||
+        esimlpa__curl_ahead_start(a, ct->multi, ct->easy) != 0) {
+        curl_easy_setopt(ct->easy, CURLOPT_HTTPHEADER, NULL);
+        curl_slist_free_all(hdrs);
+        esimlpa__curl_ahead_clear(a);
+        return ESIMLPA_EHTTP;
+    }
+    a->hdrs = hdrs;
+    a->body_len = body_len;
+    a->https = https;
+    return 0;
+}
+
+/* post() of the prepared request: the worker hands the transfer back, which
+ * goes on here with the body (or ended already: its failure is this post's). */
+static int post_ahead(struct curl_transport *ct, const uint8_t *body, size_t body_len,
+                      struct esimlpa_http_response *resp)
+{
+    struct esimlpa__curl_ahead *a = &ct->ahead;
+    int aborted = 0;
+    CURLcode cr;
+    esimlpa__curl_ahead_stop(a);
+    if (a->done) {
+        cr = a->result;
+        curl_multi_remove_handle(ct->multi, ct->easy);
+    } else {
+        esimlpa__curl_ahead_give_body(a, body ? body : (const uint8_t *)"", body_len);
+        cr = perform_added(ct, ct->easy, &aborted);
+    }
+    struct curl_slist *hdrs = a->hdrs;
+    int https = a->https;
+    a->hdrs = NULL;
+    esimlpa__curl_ahead_clear(a);
+    return finish(ct, cr, aborted, https, hdrs, resp);
+}
+
+static int curl_post(void *user, const char *url, const char *const *headers,
+                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
+{
+    struct curl_transport *ct = user;
+    struct curl_slist *hdrs = NULL;
+    int rc, https = 0;
+
+    if (!ct || !url || !resp || (!body && body_len)) {
+        if (ct)
+            set_error(ct, "invalid argument");
+        return ESIMLPA_EINVAL;
+    }
+    memset(resp, 0, sizeof(*resp));
+    /* From here on this thread alone is inside curl. */
+    esimlpa__curl_ahead_stop(&ct->ahead);
+    ct->last_error[0] = '\0';
+    if (ct->ahead.active) {
+        if (ahead_matches(ct, url, headers, body_len))
+            return post_ahead(ct, body, body_len, resp);
+        ahead_drop(ct);
+    }
+
+    if ((rc = check_request(ct, url, &https)) != 0 ||
+        (rc = build_headers(ct, headers, &hdrs)) != 0)
+        return rc;
+    if (!ct->easy && (rc = make_easy(ct)) != 0) {
+        curl_slist_free_all(hdrs);
+        return rc;
+    }
+    int aborted = 0;
+    CURLcode cr = setup_request(ct, url, https, hdrs, body, body_len, 0);
+    if (cr == CURLE_OK)
+        cr = perform(ct, ct->easy, &aborted);
+    return finish(ct, cr, aborted, https, hdrs, resp);
 }

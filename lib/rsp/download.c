@@ -148,19 +148,43 @@ static int resolve_target(struct run *r)
     return ESIMLPA_OK;
 }
 
-/* Everything up to an eUICC session: challenge, initiateAuthentication,
- * AuthenticateServer. Nothing to cancel on failure. */
+static void recover(struct run *r);
+
+/* EUICCInfo1 (its CIs decide the TLS trust, so it comes first), then the
+ * connect-ahead of initiateAuthentication (issue 14): TCP and TLS to the
+ * SM-DP+ run while the recovery's ES10 calls and GetEUICCChallenge do. The
+ * request's length does not depend on the challenge. */
+static int challenge_and_connect(struct run *r)
+{
+    int rc;
+    if ((rc = esimlpa_euicc_info1_get(r->ctx, &r->info1)) != ESIMLPA_OK ||
+        (rc = esimlpa__euicc_ci_apply(r->ctx, r->s.es9.http, r->info1)) != ESIMLPA_OK)
+        return rc;
+    esimlpa__es9p_initiate_authentication_prepare(&r->s.es9, r->s.address, r->info1->raw,
+                                                  r->info1->raw_len);
+    if (r->recover) {
+        recover(r);
+        /* A request the recovery sent dropped the prepared one: again (on
+         * the connection that request left open, when it went to this host). */
+        esimlpa__es9p_initiate_authentication_prepare(&r->s.es9, r->s.address, r->info1->raw,
+                                                      r->info1->raw_len);
+    }
+    return esimlpa__es10_get_challenge(r->ctx, r->challenge);
+}
+
+/* Everything up to an eUICC session: EUICCInfo1, challenge,
+ * initiateAuthentication, AuthenticateServer. Nothing to cancel on failure. */
 static int authenticate(struct run *r)
 {
     int rc;
     if ((rc = step(r, ESIMLPA_STEP_EUICC_CHALLENGE, 0, 0)) != ESIMLPA_OK)
         return rc;
-    if ((rc = esimlpa__es10_get_challenge(r->ctx, r->challenge)) != ESIMLPA_OK ||
-        (rc = esimlpa_euicc_info1_get(r->ctx, &r->info1)) != ESIMLPA_OK ||
-        (rc = esimlpa__euicc_ci_apply(r->ctx, r->s.es9.http, r->info1)) != ESIMLPA_OK)
+    if ((rc = challenge_and_connect(r)) != ESIMLPA_OK ||
+        (rc = step(r, ESIMLPA_STEP_INITIATE_AUTH, 0, 0)) != ESIMLPA_OK) {
+        /* The prepared request is not sent: its connection is closed now. */
+        esimlpa__es9p_prepare_drop(&r->s.es9);
         return rc;
-    if ((rc = step(r, ESIMLPA_STEP_INITIATE_AUTH, 0, 0)) != ESIMLPA_OK)
-        return rc;
+    }
     rc = esimlpa__es9p_initiate_authentication(&r->s.es9, r->s.address, r->challenge,
                                                r->info1->raw, r->info1->raw_len, &r->s.ia);
     esimlpa__session_sync_status(&r->s);
@@ -303,7 +327,8 @@ static void cancel_text(struct run *r)
                       esimlpa_download_step_name(r->cur));
 }
 
-/* Before the challenge (which would end a stale session on the eUICC):
+/* Before the challenge (which would end a stale session on the eUICC), after
+ * EUICCInfo1 (so its requests are held to the eUICC's CIs):
  * cancel a session a killed process left, then deliver the notifications
  * pending for this SM-DP+ (issue 10 item 3; recover.c). */
 static void recover(struct run *r)
@@ -333,8 +358,6 @@ static int run(struct run *r, struct esimlpa_download_result *out)
     if ((rc = resolve_target(r)) != ESIMLPA_OK ||
         (rc = esimlpa__device_info_init(ctx, &r->device, r->o->imei)) != ESIMLPA_OK)
         return rc;
-    if (r->recover)
-        recover(r);
     if ((rc = authenticate(r)) != ESIMLPA_OK) {
         if (rc == ESIMLPA_ECANCELLED)
             cancel_text(r);

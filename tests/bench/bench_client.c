@@ -47,6 +47,16 @@ static int http_meter_post(void *user, const char *url, const char *const *heade
     return rc;
 }
 
+/* Connect-ahead (issue 14) passes through: its wait is in the next post. */
+static int http_meter_prepare(void *user, const char *url, const char *const *headers,
+                              size_t body_len)
+{
+    struct http_meter *h = user;
+    if (h->inner->version < 5 || !h->inner->prepare)
+        return 0;
+    return h->inner->prepare(h->inner->user, url, headers, body_len);
+}
+
 static void http_meter_reset(void *user)
 {
     struct http_meter *h = user;
@@ -244,7 +254,8 @@ int main(int argc, char **argv)
     struct apdu_meter m;
     apdu_meter_init(&m, pcsc);
     struct http_meter hm = { .tr = { .version = ESIMLPA_HTTP_TRANSPORT_VERSION, .user = &hm,
-                                     .post = http_meter_post, .reset = http_meter_reset },
+                                     .post = http_meter_post, .reset = http_meter_reset,
+                                     .prepare = http_meter_prepare },
                              .inner = curl };
     struct esimlpa_ctx_options o = { .version = ESIMLPA_CTX_OPTIONS_VERSION, .transport = &m.tr };
     esimlpa_ctx *ctx = NULL;

@@ -9,7 +9,8 @@
 # user namespaces) and the programs of a build directory.
 #
 #   [LPAC=/path/to/lpac] tests/bench/run-bench.sh [--build DIR] [--sizes 8k,100k,1m]
-#       [--apdu-delay 0,5,20] [--rtt 0,50] [--bandwidth 0,256kbit] [--out bench.json] [--md bench.md]
+#       [--apdu-delay 0,5,20] [--rtt 0,50] [--bandwidth 0,256kbit] [--tls-delay MS]
+#       [--out bench.json] [--md bench.md]
 #
 # Sizes are 8k, 30k, 100k (orders TEST-8K, TEST-30K-PPK, TEST-100K), 1m (TEST-1M,
 # a 1 MiB UPP generated with esimlpa-profile-gen at bench time) or any
@@ -26,11 +27,13 @@
 # The round-trip time is simulated by the test SM-DP+ holding each answer for
 # RTT ms (--fault FUNCTION:delay=RTT): this kernel has no sch_netem, so a
 # netem qdisc cannot be used. TCP and TLS handshake round trips are therefore
-# not delayed; the table gives their count separately.
+# not delayed; the table gives their count separately. --tls-delay MS holds the
+# server's first flight of every TLS handshake MS ms (esimlpa-test-smdpp
+# --tls-delay), a stand-in for the handshake's round trips.
 set -u
 ARGS=("$@")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$ROOT/build SIZES=8k,100k,1m DELAYS=0,5,20 RTTS=0,50 BWS=0 SCENARIOS="" OUT=bench.json MD=""
+BUILD=$ROOT/build SIZES=8k,100k,1m DELAYS=0,5,20 RTTS=0,50 BWS=0 SCENARIOS="" OUT=bench.json MD="" TLSD=0
 while [ $# -gt 0 ]; do
     case $1 in
     --build) BUILD=$(cd "$2" && pwd); shift 2 ;;
@@ -39,9 +42,10 @@ while [ $# -gt 0 ]; do
     --rtt) RTTS=$2; shift 2 ;;
     --bandwidth) BWS=$2; shift 2 ;;
     --scenarios) SCENARIOS=$2; shift 2 ;;
+    --tls-delay) TLSD=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --md) MD=$2; shift 2 ;;
-    -h|--help) sed -n 3,32p "$0"; exit 0 ;;
+    -h|--help) sed -n 3,36p "$0"; exit 0 ;;
     *) echo "run-bench.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -99,7 +103,9 @@ bench() {
     out=$("$BENCH" "${TLS[@]}" "$@" 2>"$H_TMP/bench.err")
     [ -n "$out" ] || { cat "$H_TMP/bench.err" >&2; fail "bench client $*: no result"; }
     jq -c --arg s "$size" --argjson d "$delay" --argjson r "$rtt" --argjson b "${BW:-0}" \
-        '. + {size: $s, apdu_delay_ms: $d, rtt_ms: $r, bandwidth_bps: $b}' <<<"$out" >>"$RESULTS"
+        --argjson t "$TLSD" \
+        '. + {size: $s, apdu_delay_ms: $d, rtt_ms: $r, bandwidth_bps: $b, tls_delay_ms: $t}' \
+        <<<"$out" >>"$RESULTS"
     [ "$(jq -r .rc <<<"$out")" = 0 ] || note "FAILED: $* : $(jq -r .error <<<"$out")"
     LAST=$out
 }
@@ -138,6 +144,7 @@ for sc in "${scen[@]}"; do
             done
         fi
         [ "$BW" -gt 0 ] && faults+=(--bandwidth "$BW")
+        [ "$TLSD" -gt 0 ] && faults+=(--tls-delay "$TLSD")
         h_server $SM smdp nist "" "${faults[@]}"
         first=""
         for size in "${sizes[@]}"; do

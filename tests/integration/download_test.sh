@@ -16,8 +16,25 @@ installed() { "$CLI" --json profile list | jq -e --arg i "$1" '[.data[] | select
 pending() { "$CLI" --json notification list | jq '.data | length'; }
 
 # 1. A download with the metadata preview skipped (--yes), traced to count APDUs.
+#    Connect-ahead (issue 14): the soft eUICC holds GetEUICCChallenge (BF2E)
+#    until we remove the pause file; meanwhile the one TLS handshake of the
+#    download completes and no ES9+ request has arrived yet (the
+#    initiateAuthentication request waits for the challenge).
 want=$(iccid_of TEST-8K)
-run --trace "${TLS[@]}" --json profile download -a "LPA:1\$$SM\$TEST-8K" --yes
+h_stop_euicc
+h_euicc_faults "$H_TMP/state.json" "BF2E:pause=$H_TMP/hold:count=1"
+( "$CLI" --trace "${TLS[@]}" --json profile download -a "LPA:1\$$SM\$TEST-8K" --yes \
+      >"$H_TMP/dl.out" 2>"$H_TMP/dl.err"; echo $? >"$H_TMP/dl.rc" ) &
+DL_PID=$!
+for _ in $(seq 400); do [ -e "$H_TMP/hold" ] && break; sleep 0.05; done
+[ -e "$H_TMP/hold" ] || fail "the download did not reach GetEUICCChallenge: $(cat "$H_TMP/dl.err")"
+for _ in $(seq 400); do [ "$(h_counter $SM handshakes)" = 1 ] && break; sleep 0.05; done
+[ "$(h_counter $SM handshakes)" = 1 ] && [ "$(h_counter $SM requests)" = 0 ] \
+    || fail "during GetEUICCChallenge: $(h_counter $SM handshakes) handshake(s)," \
+            "$(h_counter $SM requests) request(s); want 1 and 0 (connect-ahead)"
+rm -f "$H_TMP/hold"
+wait "$DL_PID"
+OUT=$(cat "$H_TMP/dl.out"); ERR=$(cat "$H_TMP/dl.err"); RC=$(cat "$H_TMP/dl.rc")
 expect_rc 0 "profile download TEST-8K"
 [ "$(jq -r .data.iccid <<<"$OUT")" = "$want" ] || fail "download result: $OUT"
 [ "$(jq -r .data.notificationDelivered <<<"$OUT")" = true ] || fail "install notification not delivered: $OUT"

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <openssl/err.h>
 
@@ -42,6 +43,20 @@ static void ignore_sigpipe(void)
     }
 }
 
+/* --tls-delay: the server's first flight (ServerHello...) waits, as on a
+ * slow network (no netem on this kernel); only this connection's thread. */
+static int hold_client_hello(SSL *ssl, int *alert, void *arg)
+{
+    (void)ssl;
+    (void)alert;
+    const struct httpd *h = arg;
+    struct timespec ts = {(time_t)(h->cfg.tls_delay_ms / 1000),
+                          (long)(h->cfg.tls_delay_ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+    return SSL_CLIENT_HELLO_SUCCESS;
+}
+
 static int make_ctx(struct httpd *h, char *err, size_t errlen)
 {
     h->ctx = SSL_CTX_new(TLS_server_method());
@@ -51,6 +66,8 @@ static int make_ctx(struct httpd *h, char *err, size_t errlen)
     }
     SSL_CTX_set_min_proto_version(h->ctx, TLS1_2_VERSION);
     SSL_CTX_set_mode(h->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (h->cfg.tls_delay_ms)
+        SSL_CTX_set_client_hello_cb(h->ctx, hold_client_hello, h);
     if (SSL_CTX_use_certificate_chain_file(h->ctx, h->cfg.cert_chain_file) != 1) {
         set_err(err, errlen, "loading certificate chain");
         return -1;

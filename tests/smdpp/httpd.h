@@ -97,6 +97,8 @@ struct httpd_config {
     unsigned long bandwidth_bps;  /**< response bodies paced to this many bytes/s; 0: unpaced */
     httpd_handler handler;
     void *user;
+    unsigned tls_delay_ms;        /**< the first handshake flight held this long (bench); 0: none */
+    void (*on_handshake)(void *user); /**< optional: after each completed handshake (user) */
 };
 
 struct httpd_stats {

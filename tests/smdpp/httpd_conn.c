@@ -419,6 +419,8 @@ void *httpd__conn_main(void *arg)
     if (c.ssl && SSL_set_fd(c.ssl, c.fd) == 1) {
         if (handshake(&c) == 0) {
             atomic_fetch_add(&h->handshakes, 1);
+            if (h->cfg.on_handshake)
+                h->cfg.on_handshake(h->cfg.user);
             if (serve_requests(&c, slot->id) == 0) {
                 ERR_clear_error();
                 SSL_shutdown(c.ssl);   /* send close_notify; do not wait for the peer's */

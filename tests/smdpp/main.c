@@ -23,11 +23,12 @@ static void usage(FILE *f)
           "         --dpauth-cert C --dpauth-key K [--dppb-cert C --dppb-key K] --ci-cert C...\n"
           "         [--orders CONFIG.json] [--name FQDN] [--role smdp|smds] [--fault SPEC]...\n"
           "         [--status-file FILE] [--host-id ID] [--session-timeout S] [--io-timeout MS]\n"
-          "         [--bandwidth BYTES_PER_S] [--verbose]\n"
+          "         [--bandwidth BYTES_PER_S] [--tls-delay MS] [--verbose]\n"
           "  --dsauth-cert/--dsauth-key are aliases of --dpauth-* for --role smds.\n"
           "  fault SPEC: FUNCTION:(status=S/R|http=N|delay=MS|close-before|close-mid-body|\n"
           "              truncate|corrupt|pause=FILE)[:count=N]\n"
           "  --bandwidth: response bodies are written at this rate (timed chunks).\n"
+          "  --tls-delay: each TLS handshake's first server flight waits MS ms.\n"
           "  Prints \"listening on PORT\" when ready; SIGTERM/SIGINT exit cleanly.\n", f);
 }
 
@@ -36,7 +37,7 @@ int main(int argc, char **argv)
     struct smdpp_options o = {0};
     const char *listen = "127.0.0.1:0", *tls_cert = NULL, *tls_key = NULL;
     int io_timeout_ms = 0;
-    unsigned long bandwidth = 0;
+    unsigned long bandwidth = 0, tls_delay = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -92,6 +93,14 @@ int main(int argc, char **argv)
                                 "not %s\n", v);
                 return 2;
             }
+        } else if (OPT("--tls-delay")) {
+            char *e;
+            tls_delay = strtoul(v, &e, 10);
+            if (*e || !v[0] || v[0] == '-' || tls_delay > 60000) {
+                fprintf(stderr, "esimlpa-test-smdpp: --tls-delay wants milliseconds 0..60000, "
+                                "not %s\n", v);
+                return 2;
+            }
         } else if (OPT("--role")) {
             if (!strcmp(v, "smds")) {
                 o.role = SMDPP_ROLE_SMDS;
@@ -131,7 +140,8 @@ int main(int argc, char **argv)
         .cert_chain_file = tls_cert, .key_file = tls_key, .bind_addr = addr,
         .port = (uint16_t)port, .max_request = (size_t)2 << 20,
         .handler = smdpp_handle, .user = s, .io_timeout_ms = io_timeout_ms,
-        .bandwidth_bps = bandwidth,
+        .bandwidth_bps = bandwidth, .tls_delay_ms = (unsigned)tls_delay,
+        .on_handshake = smdpp_on_handshake,
     };
     g_httpd = httpd_new(&hc, err, sizeof err);
     if (!g_httpd) {

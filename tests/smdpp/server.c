@@ -153,6 +153,14 @@ void smdpp_set_httpd(struct smdpp *s, struct httpd *h)
     pthread_mutex_unlock(&s->lock);
 }
 
+void smdpp_on_handshake(void *user)
+{
+    struct smdpp *s = user;
+    pthread_mutex_lock(&s->lock);
+    smdpp_status_write(s);
+    pthread_mutex_unlock(&s->lock);
+}
+
 int smdpp_order_state(struct smdpp *s, const char *mid, char *out, size_t cap)
 {
     pthread_mutex_lock(&s->lock);

@@ -41,6 +41,9 @@ void smdpp_free(struct smdpp *s);
 int smdpp_handle(void *user, const struct httpd_request *req, struct httpd_response *resp);
 /* Tell the server about its httpd so counters include connections/handshakes. */
 void smdpp_set_httpd(struct smdpp *s, struct httpd *h);
+/* httpd on_handshake hook: rewrite the status file (its counters), so a test
+ * sees a handshake before any request arrives (connect-ahead, issue 14). */
+void smdpp_on_handshake(void *user);
 /* Add a fault at run time (same syntax as --fault). 0 or -1. */
 int smdpp_add_fault(struct smdpp *s, const char *spec, char *err, size_t errlen);
 void smdpp_clear_faults(struct smdpp *s);

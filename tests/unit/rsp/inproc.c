@@ -6,18 +6,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "https://HOST/..." -> "https://HOST:PORT/..." (the test SM-DP+'s port). */
+static void with_port(const struct inproc_http *w, const char *url, char *u, size_t cap)
+{
+    size_t hl = strlen(w->host);
+    if (strncmp(url, "https://", 8) == 0 && strncmp(url + 8, w->host, hl) == 0 &&
+        url[8 + hl] == '/')
+        snprintf(u, cap, "https://%s:%u%s", w->host, w->port, url + 8 + hl);
+    else
+        snprintf(u, cap, "%s", url);
+}
+
 int inproc_http_post(void *user, const char *url, const char *const *headers,
                      const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
 {
     struct inproc_http *w = user;
     char u[1024];
-    size_t hl = strlen(w->host);
-    if (strncmp(url, "https://", 8) == 0 && strncmp(url + 8, w->host, hl) == 0 &&
-        url[8 + hl] == '/')
-        snprintf(u, sizeof u, "https://%s:%u%s", w->host, w->port, url + 8 + hl);
-    else
-        snprintf(u, sizeof u, "%s", url);
+    with_port(w, url, u, sizeof u);
     return w->curl->post(w->curl->user, u, headers, body, body_len, resp);
+}
+
+/* Connect-ahead passes through (issue 14), so these tests run it too. */
+static int inproc_http_prepare(void *user, const char *url, const char *const *headers,
+                               size_t body_len)
+{
+    struct inproc_http *w = user;
+    char u[1024];
+    if (url)
+        with_port(w, url, u, sizeof u);
+    return w->curl->prepare(w->curl->user, url ? u : NULL, headers, body_len);
 }
 
 void inproc_http_init(struct inproc_http *w, struct tc *t)
@@ -36,6 +53,7 @@ void inproc_http_init(struct inproc_http *w, struct tc *t)
     w->pub.version = ESIMLPA_HTTP_TRANSPORT_VERSION;
     w->pub.user = w;
     w->pub.post = inproc_http_post;
+    w->pub.prepare = inproc_http_prepare;
     w->host = t->host;
     w->port = t->port;
 }

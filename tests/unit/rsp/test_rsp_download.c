@@ -211,10 +211,12 @@ static void http_cancel(void)
     http_expect("cancelSession", 200, "{" OK_HDR "}");
 }
 
+/* EUICCInfo1 first: its CIs set the TLS trust before the connect-ahead of
+ * initiateAuthentication, which overlaps with GetEUICCChallenge (issue 14). */
 static void card_start(struct fake_card *fc)
 {
-    fake_card_expect(fc, "BF2E 00", "BF2E ( 80 ( " CHALLENGE " ) )");
     fake_card_expect(fc, "BF20 00", INFO1);
+    fake_card_expect(fc, "BF2E 00", "BF2E ( 80 ( " CHALLENGE " ) )");
 }
 
 /* Script every LoadBPP segment of @bpp_spec (cut by the library's own
@@ -700,7 +702,9 @@ static void test_discovery(esimlpa_ctx *ctx, struct fake_card *fc)
 {
     http_reset();
     fake_card_expect(fc, "BF3C 00", "BF3C ( 81 ( '" ADDR "' ) )");
-    card_start(fc);
+    /* Discovery (ES11) keeps the challenge first: no connect-ahead there. */
+    fake_card_expect(fc, "BF2E 00", "BF2E ( 80 ( " CHALLENGE " ) )");
+    fake_card_expect(fc, "BF20 00", INFO1);
     fake_card_expect(fc, "BF38 ( " SS1 SIG1 PKID CERT1 " A0 ( A1 ( 80 ( 35290611 ) A1 ( ) ) ) )",
                      AUTH_OK);
     fake_card_expect(fc, CANCEL_REQ("7F"), CANCEL_OK("7F"));
