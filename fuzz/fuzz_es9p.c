@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     static const long statuses[] = { 200, 200, 204, 500 };
     static const char *const admins[] = { "gsma/rsp/v2.2.0", "gsma/rsp/v2.2.0", NULL, "x" };
-    struct fake_http h = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, fake_post, NULL, NULL, NULL, NULL, NULL },
+    struct fake_http h = { { ESIMLPA_HTTP_TRANSPORT_VERSION, NULL, fake_post, NULL, NULL, NULL, NULL, NULL, NULL },
                            data + 1, size - 1, statuses[(data[0] >> 3) & 3],
                            admins[(data[0] >> 5) & 3] };
     h.t.user = &h;

@@ -22,9 +22,9 @@ extern "C" {
 #endif
 
 /** Version of struct esimlpa_http_transport: 2 added last_error, 3 set_euicc_ci
- *  and set_abort, 4 release; structs of older versions (without them) are
- *  still accepted. */
-#define ESIMLPA_HTTP_TRANSPORT_VERSION 4
+ *  and set_abort, 4 release, 5 post_stream; structs of older versions
+ *  (without them) are still accepted. */
+#define ESIMLPA_HTTP_TRANSPORT_VERSION 5
 
 /** A certificate issuer's public key identifier: the SubjectKeyIdentifier of
  *  a GSMA RSP CI root, as the eUICC lists it in euiccCiPKIdListForVerification
@@ -44,6 +44,15 @@ struct esimlpa_http_response {
     size_t body_len;        /**< bytes in body */
     char *admin_protocol;   /**< value of the X-Admin-Protocol header, or NULL; malloc'd */
 };
+
+/**
+ * Receives the body of a streamed response (post_stream()) piece by piece,
+ * in order, as it arrives. @p head holds the status and admin_protocol of the
+ * response (its body is NULL). Returns 0 to go on; non-zero gives the request
+ * up at once (post_stream() then returns a negative code).
+ */
+typedef int (*esimlpa_http_chunk_fn)(void *chunk_user, const struct esimlpa_http_response *head,
+                                     const uint8_t *data, size_t len);
 
 /** An HTTP transport: the callbacks the ES9+/ES11 client posts through. */
 struct esimlpa_http_transport {
@@ -90,6 +99,20 @@ struct esimlpa_http_transport {
      * with free().
      */
     void (*release)(void *user, struct esimlpa_http_response *resp);
+    /**
+     * Optional (may be NULL; only read when version >= 5): like post(), but
+     * the body goes to @p on_chunk while it arrives instead of into
+     * resp->body (left NULL, body_len 0; status and admin_protocol are
+     * filled and released as after post()). The library uses it for
+     * getBoundProfilePackage, loading the profile onto the eUICC while the
+     * rest is still arriving, so a request lasts as long as the load: it must
+     * not be cut by a total time limit, only by a stall (no byte for the
+     * transport's usual timeout). Without it the library posts with post()
+     * and passes the whole body to the same consumer as one piece.
+     */
+    int (*post_stream)(void *user, const char *url, const char *const *headers,
+                       const uint8_t *body, size_t body_len, esimlpa_http_chunk_fn on_chunk,
+                       void *chunk_user, struct esimlpa_http_response *resp);
 };
 
 /** Free a response's body and admin_protocol with free() and zero it (for

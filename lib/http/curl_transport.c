@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <openssl/x509_vfy.h>
 
@@ -43,7 +44,19 @@ struct rx_state {
     char *admin_protocol;
     int too_big;
     size_t content_length;   /* announced by the server; 0 if not (yet) known */
+    /* a streamed response (post_stream): the body goes to chunk, not buf */
+    esimlpa_http_chunk_fn chunk;
+    void *chunk_user;
+    int consumer_stop;       /* chunk returned non-zero */
+    long long last_rx_ms;    /* streamed: when the last byte came (stall limit) */
 };
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 struct curl_transport {
     struct esimlpa_http_transport pub;  /* first: the public face */
@@ -80,6 +93,9 @@ struct curl_transport {
 
 static int curl_post(void *user, const char *url, const char *const *headers,
                      const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp);
+static int curl_post_stream(void *user, const char *url, const char *const *headers,
+                            const uint8_t *body, size_t body_len, esimlpa_http_chunk_fn on_chunk,
+                            void *chunk_user, struct esimlpa_http_response *resp);
 static void curl_reset(void *user);
 static const char *curl_last_error(void *user);
 static void curl_set_abort(void *user, int (*should_abort)(void *), void *abort_user);
@@ -107,6 +123,22 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
     if (n > ct->max_response - rx->len) {
         rx->too_big = 1;
         return 0;   /* abort: CURLE_WRITE_ERROR */
+    }
+    if (rx->chunk) {
+        /* Streamed: the receiver takes the piece now (it may load it onto
+         * the eUICC meanwhile the kernel keeps receiving). */
+        struct esimlpa_http_response head;
+        memset(&head, 0, sizeof head);
+        curl_easy_getinfo(ct->easy, CURLINFO_RESPONSE_CODE, &head.status);
+        head.admin_protocol = rx->admin_protocol;
+        rx->len += n;
+        int stop = rx->chunk(rx->chunk_user, &head, (const uint8_t *)data, n) != 0;
+        rx->last_rx_ms = now_ms();   /* after the receiver's own time (the card) */
+        if (stop) {
+            rx->consumer_stop = 1;
+            return 0;
+        }
+        return n;
     }
     if (rx->len + n + 1 > rx->cap) {
         /* Sized once from Content-Length when announced (a bound profile
@@ -147,6 +179,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
     struct curl_transport *ct = user;
     struct rx_state *rx = &ct->rx;
     size_t n = size * nmemb, vlen;
+    rx->last_rx_ms = now_ms();
     const char *v;
 
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
@@ -412,6 +445,7 @@ int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
     const curl_version_info_data *vi = curl_version_info(CURLVERSION_NOW);
     ct->tls_openssl = vi && vi->ssl_version && strncmp(vi->ssl_version, "OpenSSL", 7) == 0;
     ct->pub.set_abort = curl_set_abort;
+    ct->pub.post_stream = curl_post_stream;
     ct->connect_ms = DEFAULT_CONNECT_MS;
     ct->total_ms = DEFAULT_TOTAL_MS;
     ct->max_response = DEFAULT_MAX_RESPONSE;
@@ -568,6 +602,13 @@ static CURLcode perform(struct curl_transport *ct, CURL *e, int *aborted)
             res = CURLE_ABORTED_BY_CALLBACK;
             break;
         }
+        if (ct->rx.chunk && now_ms() - ct->rx.last_rx_ms > ct->total_ms) {
+            /* A streamed answer has no total limit, only this stall limit. */
+            snprintf(ct->errbuf, sizeof ct->errbuf, "no data from the server for %ld ms",
+                     ct->total_ms);
+            res = CURLE_OPERATION_TIMEDOUT;
+            break;
+        }
         int running = 0, queued = 0, done = 0;
         CURLMcode mc = curl_multi_perform(ct->multi, &running);
         if (mc != CURLM_OK) {
@@ -586,6 +627,25 @@ static CURLcode perform(struct curl_transport *ct, CURL *e, int *aborted)
     }
     curl_multi_remove_handle(ct->multi, e);
     return res;
+}
+
+static int do_post(struct curl_transport *ct, const char *url, const char *const *headers,
+                   const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp,
+                   esimlpa_http_chunk_fn chunk, void *chunk_user);
+
+static int curl_post(void *user, const char *url, const char *const *headers,
+                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
+{
+    return do_post(user, url, headers, body, body_len, resp, NULL, NULL);
+}
+
+static int curl_post_stream(void *user, const char *url, const char *const *headers,
+                            const uint8_t *body, size_t body_len, esimlpa_http_chunk_fn on_chunk,
+                            void *chunk_user, struct esimlpa_http_response *resp)
+{
+    if (!on_chunk)
+        return do_post(user, url, headers, body, body_len, resp, NULL, NULL);
+    return do_post(user, url, headers, body, body_len, resp, on_chunk, chunk_user);
 }
 
 /* Host of "scheme://host[:port][/path]" ("[v6]" without brackets); 0 or -1. */
@@ -662,10 +722,19 @@ static void account(struct curl_transport *ct, int https, int transfer_failed_tl
         ct->stats.tls_handshakes += conns > 0 ? (unsigned long)conns : 1;
 }
 
-static int curl_post(void *user, const char *url, const char *const *headers,
-                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
+/* Timeouts of a request: a whole answer within total_ms; a streamed one
+ * (its receiver loads the eUICC meanwhile, ~90 s for 1 MB at 20 ms per
+ * APDU) only cut when no byte came for total_ms (a stall). */
+static CURLcode set_time_limits(CURL *e, long total_ms, int streamed)
 {
-    struct curl_transport *ct = user;
+    /* streamed: perform() gives up after total_ms without a byte */
+    return curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, streamed ? 0L : total_ms);
+}
+
+static int do_post(struct curl_transport *ct, const char *url, const char *const *headers,
+                   const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp,
+                   esimlpa_http_chunk_fn chunk, void *chunk_user)
+{
     struct curl_slist *hdrs = NULL;
     int have_expect = 0, rc;
 
@@ -738,6 +807,9 @@ static int curl_post(void *user, const char *url, const char *const *headers,
     }
     CURL *e = ct->easy;
     rx_clear(&ct->rx);
+    ct->rx.chunk = chunk;
+    ct->rx.chunk_user = chunk_user;
+    ct->rx.last_rx_ms = now_ms();
     ct->ctx_calls = 0;
     ct->errbuf[0] = '\0';
 
@@ -753,11 +825,16 @@ static int curl_post(void *user, const char *url, const char *const *headers,
         cr = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     if (cr == CURLE_OK)
         cr = curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
+    if (cr == CURLE_OK && chunk)
+        cr = set_time_limits(e, ct->total_ms, 1);
     int aborted = 0;
     if (cr == CURLE_OK)
         cr = perform(ct, e, &aborted);
+    if (chunk)
+        (void)set_time_limits(e, ct->total_ms, 0);
 
-    rc = aborted ? ESIMLPA_ECANCELLED : esimlpa__curl_map_error(cr, ct->rx.too_big);
+    rc = aborted || ct->rx.consumer_stop ? ESIMLPA_ECANCELLED
+                                          : esimlpa__curl_map_error(cr, ct->rx.too_big);
     account(ct, https, rc == ESIMLPA_EHTTP_CERT || rc == ESIMLPA_EHTTP_TLS);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdrs);
@@ -775,6 +852,8 @@ static int curl_post(void *user, const char *url, const char *const *headers,
                      "dNSName for it (a subject CN is never used)", ct->host);
         else if (rc == ESIMLPA_EHTTP_CERT && bundle_mode(ct) && not_issued_under(vr))
             trust_error(ct);
+        else if (rc == ESIMLPA_ECANCELLED && ct->rx.consumer_stop)
+            set_error(ct, "request given up by its receiver");
         else if (rc == ESIMLPA_ECANCELLED)
             set_error(ct, "request given up: cancelled");
         else
@@ -786,6 +865,13 @@ static int curl_post(void *user, const char *url, const char *const *headers,
 
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    if (chunk) {
+        resp->status = status;
+        resp->admin_protocol = ct->rx.admin_protocol;
+        ct->rx.admin_protocol = NULL;
+        rx_clear(&ct->rx);
+        return 0;
+    }
     if (!ct->rx.buf) {
         /* Always hand out a NUL-terminated body, also when empty (204). */
         ct->rx.buf = calloc(1, 1);

@@ -134,7 +134,7 @@ int main(void)
     memset(&h, 0, sizeof h);
     struct esimlpa_http_transport t = {.version = 4, .user = &h, .post = pool_post,
                                        .release = pool_release};
-    CHECK_INT(ESIMLPA_HTTP_TRANSPORT_VERSION, 4);
+    CHECK_INT(ESIMLPA_HTTP_TRANSPORT_VERSION, 5);
 
     /* Success: the body was parsed, then given back once. */
     h.status = 200;
