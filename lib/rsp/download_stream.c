@@ -137,9 +137,10 @@ static int malformed(struct rx *x)
                                      "getBoundProfilePackage: no readable metadata in the bound "
                                      "profile package (%s)", x->cut.why);
     }
-    return x->rc = esimlpa__fail(x->ctx, ESIMLPA_EINVAL,
-                                 "LoadBoundProfilePackage: malformed BoundProfilePackage: %s",
-                                 x->cut.why);
+    /* Segments before it are on the eUICC: the caller cancels the session. */
+    return x->rc = esimlpa__fail(x->ctx, ESIMLPA_EES9_BADRESPONSE,
+                                 "getBoundProfilePackage: malformed boundProfilePackage after "
+                                 "%zu segments: %s", x->load.sent, x->cut.why);
 }
 
 static int on_bytes(void *user, const uint8_t *p, size_t len)
