@@ -139,7 +139,8 @@ struct esimlpa_curl_options {
     int insecure_no_verify;      /**< non-zero disables peer and host verification: testing only */
     const char *const *resolve;  /**< NULL-terminated "host:port:address" entries, like curl --resolve */
     long connect_timeout_ms;     /**< 0: 10000 */
-    long total_timeout_ms;       /**< per request; 0: 60000 */
+    long total_timeout_ms;       /**< per request; 0: 60000. A streamed request (post_stream)
+                                      is given up only after this long without a byte. */
     size_t max_response;         /**< bytes; 0: 4 MiB */
     int allow_plain_http;        /**< non-zero allows http:// URLs (tests only); default refuses */
     /* version 2 */
