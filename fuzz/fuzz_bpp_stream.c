@@ -87,12 +87,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct esimlpa__bpp_json ja, jb;
     int ra = go(data + 1, size - 1, 0, &a, &ja);
     int rb = go(data + 1, size - 1, data[0] | 1u, &b, &jb);
-    if (ra != rb || strcmp(ja.why, jb.why) != 0 || a.n_out != b.n_out ||
-        memcmp(a.out, b.out, a.n_out) != 0 || ja.found != jb.found)
+    /* The same verdict; on a refused body the bytes handed on before the
+     * error depend on the piece sizes (what was flushed), so only a whole
+     * body's results are compared in full. */
+    if (ra != rb || strcmp(ja.why, jb.why) != 0)
         abort();
-    if (ra == 0 && (ja.rest_len != jb.rest_len || memcmp(ja.rest, jb.rest, ja.rest_len) != 0))
-        abort();
-    if (a.cut_rc != b.cut_rc || strcmp(a.cut.why, b.cut.why) != 0 || a.n_segs != b.n_segs)
+    if (ra == 0 && (a.n_out != b.n_out || memcmp(a.out, b.out, a.n_out) != 0 ||
+                    ja.found != jb.found || ja.rest_len != jb.rest_len ||
+                    memcmp(ja.rest, jb.rest, ja.rest_len) != 0 || a.cut_rc != b.cut_rc ||
+                    strcmp(a.cut.why, b.cut.why) != 0 || a.n_segs != b.n_segs))
         abort();
     /* Only the whole body is compared with the whole-package cutter. */
     if (ra == 0 && a.n_out) {

@@ -224,14 +224,11 @@ static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *user)
     if (!ct->tls_openssl)
         return CURLE_OK;
     /* Memory (issue 14): the record buffers (~17 KB each way) are held only
-     * while a record is in flight, not for the whole session. */
+     * while a record is in flight, not between requests. */
     SSL_CTX_set_mode((SSL_CTX *)sslctx, SSL_MODE_RELEASE_BUFFERS);
     /* Requests are a few KB: records of at most 4 KB need a 4 KB write
-     * buffer instead of 17 KB. A server that supports it (RFC 6066 max
-     * fragment length) sends 4 KB records too, shrinking the read buffer
-     * alike; one that does not ignores the request. */
+     * buffer instead of 17 KB (12 KB off the peak, in the handshake). */
     SSL_CTX_set_max_send_fragment((SSL_CTX *)sslctx, 4096);
-    SSL_CTX_set_tlsext_max_fragment_length((SSL_CTX *)sslctx, TLSEXT_max_fragment_length_4096);
     /* OpenSSL refused a setting: no connection below the policy. */
     return esimlpa__tls_policy_apply(sslctx, ct->host, !ct->insecure) == 0 ? CURLE_OK
                                                                             : CURLE_SSL_CIPHER;
