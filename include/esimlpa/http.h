@@ -22,8 +22,8 @@ extern "C" {
 #endif
 
 /** Version of struct esimlpa_http_transport: 2 added last_error, 3 set_euicc_ci
- *  and set_abort, 4 release, 5 prepare; structs of older versions (without
- *  them) are still accepted. */
+ *  and set_abort, 4 release, 5 prepare and post_stream; structs of older
+ *  versions (without them) are still accepted. */
 #define ESIMLPA_HTTP_TRANSPORT_VERSION 5
 
 /** A certificate issuer's public key identifier: the SubjectKeyIdentifier of
@@ -44,6 +44,15 @@ struct esimlpa_http_response {
     size_t body_len;        /**< bytes in body */
     char *admin_protocol;   /**< value of the X-Admin-Protocol header, or NULL; malloc'd */
 };
+
+/**
+ * Receives the body of a streamed response (post_stream()) piece by piece,
+ * in order, as it arrives. @p head holds the status and admin_protocol of the
+ * response (its body is NULL). Returns 0 to go on; non-zero gives the request
+ * up at once (post_stream() then returns a negative code).
+ */
+typedef int (*esimlpa_http_chunk_fn)(void *chunk_user, const struct esimlpa_http_response *head,
+                                     const uint8_t *data, size_t len);
 
 /** An HTTP transport: the callbacks the ES9+/ES11 client posts through. */
 struct esimlpa_http_transport {
@@ -102,6 +111,20 @@ struct esimlpa_http_transport {
      * Returns 0, or ESIMLPA_E* (advisory: the library then simply posts).
      */
     int (*prepare)(void *user, const char *url, const char *const *headers, size_t body_len);
+    /**
+     * Optional (may be NULL; only read when version >= 5): like post(), but
+     * the body goes to @p on_chunk while it arrives instead of into
+     * resp->body (left NULL, body_len 0; status and admin_protocol are
+     * filled and released as after post()). The library uses it for
+     * getBoundProfilePackage, loading the profile onto the eUICC while the
+     * rest is still arriving, so a request lasts as long as the load: it must
+     * not be cut by a total time limit, only by a stall (no byte for the
+     * transport's usual timeout). Without it the library posts with post()
+     * and passes the whole body to the same consumer as one piece.
+     */
+    int (*post_stream)(void *user, const char *url, const char *const *headers,
+                       const uint8_t *body, size_t body_len, esimlpa_http_chunk_fn on_chunk,
+                       void *chunk_user, struct esimlpa_http_response *resp);
 };
 
 /** Free a response's body and admin_protocol with free() and zero it (for
@@ -128,7 +151,8 @@ struct esimlpa_curl_options {
     int insecure_no_verify;      /**< non-zero disables peer and host verification: testing only */
     const char *const *resolve;  /**< NULL-terminated "host:port:address" entries, like curl --resolve */
     long connect_timeout_ms;     /**< 0: 10000 */
-    long total_timeout_ms;       /**< per request; 0: 60000 */
+    long total_timeout_ms;       /**< per request; 0: 60000. A streamed request (post_stream)
+                                      is given up only after this long without a byte. */
     size_t max_response;         /**< bytes; 0: 4 MiB */
     int allow_plain_http;        /**< non-zero allows http:// URLs (tests only); default refuses */
     /* version 2 */

@@ -309,6 +309,49 @@ int esimlpa__pir_decode(esimlpa_ctx *ctx, const uint8_t *p, size_t len, struct e
 
 /* ---------- loading ---------- */
 
+void esimlpa__bpp_loader_init(struct esimlpa__bpp_loader *l, esimlpa_ctx *ctx,
+                              struct esimlpa__pir *pir)
+{
+    memset(l, 0, sizeof *l);
+    l->ctx = ctx;
+    l->pir = pir;
+    memset(pir, 0, sizeof *pir);
+}
+
+int esimlpa__bpp_loader_send(struct esimlpa__bpp_loader *l, const uint8_t *seg, size_t len)
+{
+    static const char what[] = "LoadBoundProfilePackage";
+    int rc;
+    if (!l->begun) {
+        if ((rc = esimlpa__es10_begin(l->ctx, what)) != ESIMLPA_OK)
+            return rc;
+        l->begun = 1;
+    }
+    uint8_t *r = NULL;
+    size_t rl = 0;
+    rc = esimlpa__es10_transceive(l->ctx, what, seg, len, &r, &rl);
+    if (rc != ESIMLPA_OK) {
+        free(r);
+        return rc;
+    }
+    l->sent++;
+    if (rl == 0)
+        return ESIMLPA_OK;   /* intermediate segment: no data (notes pitfall 23) */
+    if (rl < 2 || r[0] != 0xBF || r[1] != 0x37) {
+        rc = esimlpa__fail(l->ctx, ESIMLPA_EUNEXPECTED,
+                           "%s: unexpected response to segment %zu (tag %02X...)", what, l->sent,
+                           r[0]);
+        free(r);
+        return rc;
+    }
+    /* The first BF37 ends the load, early on an error (pitfall 23). */
+    l->result = esimlpa__pir_decode(l->ctx, r, rl, l->pir);
+    free(r);
+    l->over = 1;
+    return ESIMLPA__BPP_LOAD_OVER;
+}
+
+
 int esimlpa__es10_load_bpp(esimlpa_ctx *ctx, const uint8_t *bpp, size_t len,
                            esimlpa__bpp_progress_fn progress, void *user,
                            struct esimlpa__pir *pir)

@@ -143,6 +143,24 @@ int esimlpa__es10_load_bpp(esimlpa_ctx *ctx, const uint8_t *bpp, size_t len,
                            esimlpa__bpp_progress_fn progress, void *user,
                            struct esimlpa__pir *pir);
 
+/* Loading segment by segment as they arrive (lib/rsp/download_stream.c). */
+struct esimlpa__bpp_loader {
+    esimlpa_ctx *ctx;
+    struct esimlpa__pir *pir;
+    size_t sent;      /* segments the eUICC took */
+    int begun;
+    int over;         /* a BF37 came: the load is over */
+    int result;       /* then: esimlpa__pir_decode's value */
+};
+#define ESIMLPA__BPP_LOAD_OVER 1
+void esimlpa__bpp_loader_init(struct esimlpa__bpp_loader *l, esimlpa_ctx *ctx,
+                              struct esimlpa__pir *pir);
+/* Send one segment (one ES10b command): ESIMLPA_OK when the eUICC wants
+ * more (no data back), ESIMLPA__BPP_LOAD_OVER when it answered a BF37
+ * (l->result, l->pir), or a negative code (transport, SW, an answer that
+ * is not a BF37). */
+int esimlpa__bpp_loader_send(struct esimlpa__bpp_loader *l, const uint8_t *seg, size_t len);
+
 /* ---------- CancelSession ---------- */
 
 /* BF41 { 80 transactionId, 81 reason }. */

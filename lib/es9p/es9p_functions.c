@@ -9,6 +9,7 @@
 #include <esimlpa/activation.h>
 
 #include "core/ctx_internal.h"
+#include "es9p_stream.h"
 
 void esimlpa__es9p_init_auth_clear(struct esimlpa__es9p_init_auth *r)
 {
@@ -418,5 +419,53 @@ int esimlpa__es9p_cancel_session(struct esimlpa__es9p *c, const char *smdp_addre
     int rc = tid_blob_call(c, "cancelSession", "cancelSession", smdp_address, transaction_id,
                            "cancelSessionResponse", cancel_session_resp, csr_len, 0, &resp);
     cJSON_Delete(resp);
+    return rc;
+}
+
+int esimlpa__es9p_get_bpp_stream(struct esimlpa__es9p *c, const char *smdp_address,
+                                 const char *transaction_id, const uint8_t *prep_dl_resp,
+                                 size_t prep_dl_resp_len,
+                                 int (*sink)(void *user, const uint8_t *p, size_t len),
+                                 void *sink_user, size_t *bpp_len)
+{
+    const char *fn = "getBoundProfilePackage";
+    if (!c)
+        return ESIMLPA_EINVAL;
+    if (!sink || !bpp_len)
+        return esimlpa__fail(c->ctx, ESIMLPA_EINVAL, "%s: bad arguments", fn);
+    *bpp_len = 0;
+    cJSON *req = NULL;
+    int rc = tid_blob_request(c, fn, transaction_id, "prepareDownloadResponse", prep_dl_resp,
+                              prep_dl_resp_len, &req);
+    if (rc != ESIMLPA_OK)
+        return rc;
+    size_t cap = c->max_response ? c->max_response : ESIMLPA__ES9P_DEFAULT_MAX_RESPONSE;
+    struct esimlpa__es9p_stream st;
+    esimlpa__es9p_stream_init(&st, c, fn, "boundProfilePackage", cap, sink, sink_user);
+    cJSON *resp = NULL;
+    rc = esimlpa__es9p_post_stream(c, fn, "getBoundProfilePackage", smdp_address, req, &st,
+                                   &resp);
+    cJSON_Delete(req);
+    if (rc == ESIMLPA_OK)
+        rc = esimlpa__es9p_check_tid(c, fn, resp, transaction_id, 1);
+    *bpp_len = st.scan.decoded;
+    if (rc == ESIMLPA_OK && !st.scan.found) {
+        /* Not seen by the scanner (an escaped key, a value of another
+         * type): the ordinary decoder and its errors, then one piece. */
+        struct esimlpa__bytes b = { NULL, 0 };
+        rc = esimlpa__es9p_take_b64(c, fn, resp, "boundProfilePackage", &b);
+        if (rc == ESIMLPA_OK) {
+            *bpp_len = b.len;
+            rc = sink(sink_user, b.data, b.len);
+        }
+        esimlpa__bytes_clear(&b);
+    } else if (rc == ESIMLPA_OK && st.scan.decoded == 0) {
+        rc = esimlpa__fail(c->ctx, ESIMLPA_EES9_BADRESPONSE, "%s: boundProfilePackage is empty",
+                           fn);
+    }
+    cJSON_Delete(resp);
+    esimlpa__es9p_stream_free(&st);
+    if (rc == ESIMLPA_OK)
+        esimlpa__log(c->ctx, ESIMLPA_LOG_DEBUG, "%s: %zu bytes streamed", fn, *bpp_len);
     return rc;
 }

@@ -16,6 +16,7 @@
 #include <esimlpa/activation.h>
 
 #include "base64.h"
+#include "es9p_stream.h"
 #include "core/ctx_internal.h"
 #include "util/hex.h"
 
@@ -461,9 +462,21 @@ void esimlpa__es9p_prepare_drop(struct esimlpa__es9p *c)
         (void)c->http->prepare(c->http->user, NULL, NULL, 0);
 }
 
+int esimlpa__es9p_admin_protocol_ok(struct esimlpa__es9p *c, const char *fn, const char *ap)
+{
+    if (!ap || strncasecmp(ap, "gsma/rsp/v", 10) == 0)
+        return ESIMLPA_OK;
+    char shown[40];
+    copy_clean(shown, sizeof shown, ap);
+    return esimlpa__fail(c->ctx, ESIMLPA_EHEADER,
+                         "%s: unsupported X-Admin-Protocol \"%s\" in the response", fn, shown);
+}
+
+/* @st: a streamed answer (its body goes to @st while it arrives), or NULL. */
 static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
                      const char *address, const cJSON *req, int want_json, cJSON **resp,
-                     const char *take_name, struct esimlpa__bytes *take)
+                     const char *take_name, struct esimlpa__bytes *take,
+                     struct esimlpa__es9p_stream *st)
 {
     if (resp)
         *resp = NULL;
@@ -492,13 +505,25 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
 
     struct esimlpa_http_response r;
     memset(&r, 0, sizeof r);
-    rc = c->http->post(c->http->user, url, request_headers, (const uint8_t *)body, strlen(body),
-                       &r);
+    if (st && c->http->version >= 5 && c->http->post_stream) {
+        rc = c->http->post_stream(c->http->user, url, request_headers, (const uint8_t *)body,
+                                  strlen(body), esimlpa__es9p_stream_chunk, st, &r);
+    } else {
+        rc = c->http->post(c->http->user, url, request_headers, (const uint8_t *)body, strlen(body), &r);
+        /* An older transport: its whole body is one piece, same consumer. */
+        if (st && rc == 0 && (r.body || !r.body_len) &&
+            esimlpa__es9p_stream_chunk(st, &r, r.body, r.body_len) != 0)
+            rc = ESIMLPA_ECANCELLED;
+    }
     /* A request may carry hashCc (prepareDownloadResponse's euiccSigned2):
      * the body and the request's strings are wiped, not just freed. */
     OPENSSL_cleanse(body, strlen(body));
     free(body);
     wipe_json_strings(req);
+    if (rc != 0 && st && st->rc) {   /* the receiver stopped it, and said why */
+        response_free(c->http, &r);
+        return st->rc;
+    }
     if (rc != 0) {
         response_free(c->http, &r);
         if (rc > 0)
@@ -519,12 +544,9 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
         response_free(c->http, &r);
         return esimlpa__fail(c->ctx, ESIMLPA_EINTERNAL, "%s: transport gave no body", fn);
     }
-    if (r.admin_protocol && strncasecmp(r.admin_protocol, "gsma/rsp/v", 10) != 0) {
-        char shown[40];
-        copy_clean(shown, sizeof shown, r.admin_protocol);
+    if ((rc = esimlpa__es9p_admin_protocol_ok(c, fn, r.admin_protocol)) != ESIMLPA_OK) {
         response_free(c->http, &r);
-        return esimlpa__fail(c->ctx, ESIMLPA_EHEADER,
-                             "%s: unsupported X-Admin-Protocol \"%s\" in the response", fn, shown);
+        return rc;
     }
 
     if (take_name && r.body && r.body_len && r.status >= 200 && r.status <= 299 &&
@@ -532,8 +554,14 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
         response_free(c->http, &r);
         return esimlpa__fail(c->ctx, ESIMLPA_ENOMEM, "%s: out of memory", fn);
     }
+    const uint8_t *jb = r.body;
+    size_t jl = r.body_len;
+    if (st && (rc = esimlpa__es9p_stream_end(st, r.status, &jb, &jl)) != ESIMLPA_OK) {
+        response_free(c->http, &r);
+        return rc;
+    }
     const char *why = NULL;
-    cJSON *json = r.body_len ? parse_json(r.body, r.body_len, &why) : NULL;
+    cJSON *json = jl ? parse_json(jb, jl, &why) : NULL;
     char detail[400];
     if (r.status < 200 || r.status > 299) {
         /* Some servers explain an HTTP error with a JSON status: keep it. */
@@ -595,7 +623,7 @@ static int post_impl(struct esimlpa__es9p *c, const char *fn, const char *path_f
 int esimlpa__es9p_post(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
                        const char *address, const cJSON *req, int want_json, cJSON **resp)
 {
-    return post_impl(c, fn, path_fn, address, req, want_json, resp, NULL, NULL);
+    return post_impl(c, fn, path_fn, address, req, want_json, resp, NULL, NULL, NULL);
 }
 
 int esimlpa__es9p_post_take(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
@@ -603,12 +631,19 @@ int esimlpa__es9p_post_take(struct esimlpa__es9p *c, const char *fn, const char 
                             cJSON **resp, struct esimlpa__bytes *blob)
 {
     if (!blob)
-        return post_impl(c, fn, path_fn, address, req, 1, resp, NULL, NULL);
+        return post_impl(c, fn, path_fn, address, req, 1, resp, NULL, NULL, NULL);
     memset(blob, 0, sizeof *blob);
-    int rc = post_impl(c, fn, path_fn, address, req, 1, resp, name, blob);
+    int rc = post_impl(c, fn, path_fn, address, req, 1, resp, name, blob, NULL);
     if (rc != ESIMLPA_OK)
         esimlpa__bytes_clear(blob);
     return rc;
+}
+
+int esimlpa__es9p_post_stream(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
+                              const char *address, const cJSON *req,
+                              struct esimlpa__es9p_stream *st, cJSON **resp)
+{
+    return post_impl(c, fn, path_fn, address, req, 1, resp, NULL, NULL, st);
 }
 
 int esimlpa__es9p_add_b64(struct esimlpa__es9p *c, const char *fn, cJSON *obj,

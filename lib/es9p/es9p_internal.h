@@ -120,6 +120,17 @@ int esimlpa__es9p_get_bound_profile_package(struct esimlpa__es9p *c, const char 
                                             const uint8_t *prep_dl_resp, size_t prep_dl_resp_len,
                                             struct esimlpa__bytes *bpp);
 
+/* The same request, the answer streamed (issue 14): the package's bytes go
+ * to @sink while the body arrives (a non-zero return gives the request up
+ * and is returned; the sink reports its own error). The rest of the answer
+ * (status, transactionId) is checked once the body is whole, so an error
+ * may come after the sink saw bytes. *bpp_len: the bytes decoded. */
+int esimlpa__es9p_get_bpp_stream(struct esimlpa__es9p *c, const char *smdp_address,
+                                 const char *transaction_id, const uint8_t *prep_dl_resp,
+                                 size_t prep_dl_resp_len,
+                                 int (*sink)(void *user, const uint8_t *p, size_t len),
+                                 void *sink_user, size_t *bpp_len);
+
 /* Success on any 2xx (204 expected); the body is not required. The address
  * (notificationAddress from the eUICC) is trimmed and inner spaces removed
  * (notes pitfall 15) before the check. */

@@ -59,4 +59,11 @@ int esimlpa__es9p_tid_decode(const char *hex, uint8_t bin[ESIMLPA__TID_MAX], siz
 int esimlpa__es9p_check_tid(struct esimlpa__es9p *c, const char *fn, const cJSON *obj,
                             const char *sent, int required);
 
+struct esimlpa__es9p_stream;
+/* esimlpa__es9p_post (want_json) whose body goes to @st while it arrives
+ * (es9p_stream.h); *resp is the JSON without the streamed member. */
+int esimlpa__es9p_post_stream(struct esimlpa__es9p *c, const char *fn, const char *path_fn,
+                              const char *address, const cJSON *req,
+                              struct esimlpa__es9p_stream *st, cJSON **resp);
+
 #endif

@@ -22,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
 #include "esimlpa/error.h"
@@ -44,7 +46,19 @@ struct rx_state {
     char *admin_protocol;
     int too_big;
     size_t content_length;   /* announced by the server; 0 if not (yet) known */
+    /* a streamed response (post_stream): the body goes to chunk, not buf */
+    esimlpa_http_chunk_fn chunk;
+    void *chunk_user;
+    int consumer_stop;       /* chunk returned non-zero */
+    long long last_rx_ms;    /* streamed: when the last byte came (stall limit) */
 };
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 struct curl_transport {
     struct esimlpa_http_transport pub;  /* first: the public face */
@@ -82,6 +96,9 @@ struct curl_transport {
 
 static int curl_post(void *user, const char *url, const char *const *headers,
                      const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp);
+static int curl_post_stream(void *user, const char *url, const char *const *headers,
+                            const uint8_t *body, size_t body_len, esimlpa_http_chunk_fn on_chunk,
+                            void *chunk_user, struct esimlpa_http_response *resp);
 static void curl_reset(void *user);
 static const char *curl_last_error(void *user);
 static void curl_set_abort(void *user, int (*should_abort)(void *), void *abort_user);
@@ -112,6 +129,22 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
     if (n > ct->max_response - rx->len) {
         rx->too_big = 1;
         return 0;   /* abort: CURLE_WRITE_ERROR */
+    }
+    if (rx->chunk) {
+        /* Streamed: the receiver takes the piece now (it may load it onto
+         * the eUICC meanwhile the kernel keeps receiving). */
+        struct esimlpa_http_response head;
+        memset(&head, 0, sizeof head);
+        curl_easy_getinfo(ct->easy, CURLINFO_RESPONSE_CODE, &head.status);
+        head.admin_protocol = rx->admin_protocol;
+        rx->len += n;
+        int stop = rx->chunk(rx->chunk_user, &head, (const uint8_t *)data, n) != 0;
+        rx->last_rx_ms = now_ms();   /* after the receiver's own time (the card) */
+        if (stop) {
+            rx->consumer_stop = 1;
+            return 0;
+        }
+        return n;
     }
     if (rx->len + n + 1 > rx->cap) {
         /* Sized once from Content-Length when announced (a bound profile
@@ -152,6 +185,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
     struct curl_transport *ct = user;
     struct rx_state *rx = &ct->rx;
     size_t n = size * nmemb, vlen;
+    rx->last_rx_ms = now_ms();
     const char *v;
 
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
@@ -194,6 +228,12 @@ static CURLcode on_ssl_ctx(CURL *easy, void *sslctx, void *user)
     ct->ctx_calls++;
     if (!ct->tls_openssl)
         return CURLE_OK;
+    /* Memory (issue 14): the record buffers (~17 KB each way) are held only
+     * while a record is in flight, not between requests. */
+    SSL_CTX_set_mode((SSL_CTX *)sslctx, SSL_MODE_RELEASE_BUFFERS);
+    /* Requests are a few KB: records of at most 4 KB need a 4 KB write
+     * buffer instead of 17 KB (12 KB off the peak, in the handshake). */
+    SSL_CTX_set_max_send_fragment((SSL_CTX *)sslctx, 4096);
     /* OpenSSL refused a setting: no connection below the policy. */
     return esimlpa__tls_policy_apply(sslctx, ct->host, !ct->insecure) == 0 ? CURLE_OK
                                                                             : CURLE_SSL_CIPHER;
@@ -356,6 +396,15 @@ static int make_easy(struct curl_transport *ct)
     SETOPT(CURLOPT_TIMEOUT_MS, ct->total_ms);
     SETOPT(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)ct->max_response);
     SETOPT(CURLOPT_TCP_KEEPALIVE, 1L);
+    /* Memory (issue 14): curl's default buffers are 16 KB to receive and
+     * 64 KB to send (a TLS request is copied there). Requests are a few KB
+     * and the largest answer is streamed, so the smallest sizes curl allows
+     * do the job with 63 KB less heap (OpenSSL still reads whole records
+     * into its own buffer: no more system calls; ~10% more CPU for 1 MB). */
+    SETOPT(CURLOPT_BUFFERSIZE, 1024L);
+#if LIBCURL_VERSION_NUM >= 0x073E00
+    SETOPT(CURLOPT_UPLOAD_BUFFERSIZE, 16384L);
+#endif
     SETOPT(CURLOPT_WRITEFUNCTION, on_body);
     SETOPT(CURLOPT_WRITEDATA, ct);
     SETOPT(CURLOPT_HEADERFUNCTION, on_header);
@@ -426,6 +475,7 @@ int esimlpa_curl_transport_new(const struct esimlpa_curl_options *opts,
     ct->tls_openssl = vi && vi->ssl_version && strncmp(vi->ssl_version, "OpenSSL", 7) == 0;
     ct->pub.set_abort = curl_set_abort;
     ct->pub.prepare = curl_prepare;
+    ct->pub.post_stream = curl_post_stream;
     ct->connect_ms = DEFAULT_CONNECT_MS;
     ct->total_ms = DEFAULT_TOTAL_MS;
     ct->max_response = DEFAULT_MAX_RESPONSE;
@@ -594,6 +644,13 @@ static CURLcode perform_added(struct curl_transport *ct, CURL *e, int *aborted)
             res = CURLE_ABORTED_BY_CALLBACK;
             break;
         }
+        if (ct->rx.chunk && now_ms() - ct->rx.last_rx_ms > ct->total_ms) {
+            /* A streamed answer has no total limit, only this stall limit. */
+            snprintf(ct->errbuf, sizeof ct->errbuf, "no data from the server for %ld ms",
+                     ct->total_ms);
+            res = CURLE_OPERATION_TIMEDOUT;
+            break;
+        }
         int running = 0, queued = 0, done = 0;
         CURLMcode mc = curl_multi_perform(ct->multi, &running);
         if (mc != CURLM_OK) {
@@ -612,6 +669,25 @@ static CURLcode perform_added(struct curl_transport *ct, CURL *e, int *aborted)
     }
     curl_multi_remove_handle(ct->multi, e);
     return res;
+}
+
+static int do_post(struct curl_transport *ct, const char *url, const char *const *headers,
+                   const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp,
+                   esimlpa_http_chunk_fn chunk, void *chunk_user);
+
+static int curl_post(void *user, const char *url, const char *const *headers,
+                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
+{
+    return do_post(user, url, headers, body, body_len, resp, NULL, NULL);
+}
+
+static int curl_post_stream(void *user, const char *url, const char *const *headers,
+                            const uint8_t *body, size_t body_len, esimlpa_http_chunk_fn on_chunk,
+                            void *chunk_user, struct esimlpa_http_response *resp)
+{
+    if (!on_chunk)
+        return do_post(user, url, headers, body, body_len, resp, NULL, NULL);
+    return do_post(user, url, headers, body, body_len, resp, on_chunk, chunk_user);
 }
 
 /* Host of "scheme://host[:port][/path]" ("[v6]" without brackets); 0 or -1. */
@@ -675,6 +751,15 @@ static void account_connect(struct curl_transport *ct, int https, int transfer_f
         ct->stats.tls_handshakes += ct->ctx_calls ? ct->ctx_calls : 1;
     else
         ct->stats.tls_handshakes += conns > 0 ? (unsigned long)conns : 1;
+}
+
+/* Timeouts of a request: a whole answer within total_ms; a streamed one
+ * (its receiver loads the eUICC meanwhile, ~90 s for 1 MB at 20 ms per
+ * APDU) only cut when no byte came for total_ms (a stall). */
+static CURLcode set_time_limits(CURL *e, long total_ms, int streamed)
+{
+    /* streamed: perform() gives up after total_ms without a byte */
+    return curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, streamed ? 0L : total_ms);
 }
 
 static void account(struct curl_transport *ct, int https, int transfer_failed_tls)
@@ -767,13 +852,17 @@ static int build_headers(struct curl_transport *ct, const char *const *headers,
 }
 
 /* Options of one request on ct->easy (made if needed). @body NULL with
- * @ahead: the body comes later through the read callback. */
+ * @ahead: the body comes later through the read callback. @chunk: a
+ * streamed answer (post_stream), its body goes there. */
 static CURLcode setup_request(struct curl_transport *ct, const char *url, int https,
                               struct curl_slist *hdrs, const uint8_t *body, size_t body_len,
-                              int ahead)
+                              int ahead, esimlpa_http_chunk_fn chunk, void *chunk_user)
 {
     CURL *e = ct->easy;
     rx_clear(&ct->rx);
+    ct->rx.chunk = chunk;
+    ct->rx.chunk_user = chunk_user;
+    ct->rx.last_rx_ms = now_ms();
     ct->ctx_calls = 0;
     ct->errbuf[0] = '\0';
     CURLcode cr = curl_easy_setopt(e, CURLOPT_URL, url);
@@ -790,15 +879,24 @@ static CURLcode setup_request(struct curl_transport *ct, const char *url, int ht
     if (cr == CURLE_OK)
         cr = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
                               ahead ? (const char *)NULL : body ? (const char *)body : "");
+    /* streamed: no total limit, perform() gives up after a stall instead */
+    if (cr == CURLE_OK)
+        cr = set_time_limits(e, ct->total_ms, ct->rx.chunk != NULL);
     return cr;
 }
 
-/* After a transfer: statistics, the error's text, or the response. */
+/* After a transfer: statistics, the error's text, or the response (a
+ * streamed one: status and admin_protocol only, its body went to the
+ * receiver). */
 static int finish(struct curl_transport *ct, CURLcode cr, int aborted, int https,
                   struct curl_slist *hdrs, struct esimlpa_http_response *resp)
 {
     CURL *e = ct->easy;
-    int rc = aborted ? ESIMLPA_ECANCELLED : esimlpa__curl_map_error(cr, ct->rx.too_big);
+    int streamed = ct->rx.chunk != NULL;
+    if (streamed)
+        (void)set_time_limits(e, ct->total_ms, 0);
+    int rc = aborted || ct->rx.consumer_stop ? ESIMLPA_ECANCELLED
+                                             : esimlpa__curl_map_error(cr, ct->rx.too_big);
     account(ct, https, rc == ESIMLPA_EHTTP_CERT || rc == ESIMLPA_EHTTP_TLS);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
     curl_slist_free_all(hdrs);
@@ -816,6 +914,8 @@ static int finish(struct curl_transport *ct, CURLcode cr, int aborted, int https
                      "dNSName for it (a subject CN is never used)", ct->host);
         else if (rc == ESIMLPA_EHTTP_CERT && bundle_mode(ct) && not_issued_under(vr))
             trust_error(ct);
+        else if (rc == ESIMLPA_ECANCELLED && ct->rx.consumer_stop)
+            set_error(ct, "request given up by its receiver");
         else if (rc == ESIMLPA_ECANCELLED)
             set_error(ct, "request given up: cancelled");
         else
@@ -827,6 +927,13 @@ static int finish(struct curl_transport *ct, CURLcode cr, int aborted, int https
 
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    if (streamed) {
+        resp->status = status;
+        resp->admin_protocol = ct->rx.admin_protocol;
+        ct->rx.admin_protocol = NULL;
+        rx_clear(&ct->rx);
+        return 0;
+    }
     if (!ct->rx.buf) {
         /* Always hand out a NUL-terminated body, also when empty (204). */
         ct->rx.buf = calloc(1, 1);
@@ -907,7 +1014,7 @@ static int curl_prepare(void *user, const char *url, const char *const *headers,
         esimlpa__curl_ahead_clear(a);
         return rc ? rc : ESIMLPA_ENOMEM;
     }
-    if (setup_request(ct, url, https, hdrs, NULL, body_len, 1) != CURLE_OK ||
+    if (setup_request(ct, url, https, hdrs, NULL, body_len, 1, NULL, NULL) != CURLE_OK ||
         esimlpa__curl_ahead_start(a, ct->multi, ct->easy) != 0) {
         curl_easy_setopt(ct->easy, CURLOPT_HTTPHEADER, NULL);
         curl_slist_free_all(hdrs);
@@ -943,10 +1050,11 @@ static int post_ahead(struct curl_transport *ct, const uint8_t *body, size_t bod
     return finish(ct, cr, aborted, https, hdrs, resp);
 }
 
-static int curl_post(void *user, const char *url, const char *const *headers,
-                     const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp)
+/* post() and post_stream() (@chunk non-NULL: the answer's body goes there). */
+static int do_post(struct curl_transport *ct, const char *url, const char *const *headers,
+                   const uint8_t *body, size_t body_len, struct esimlpa_http_response *resp,
+                   esimlpa_http_chunk_fn chunk, void *chunk_user)
 {
-    struct curl_transport *ct = user;
     struct curl_slist *hdrs = NULL;
     int rc, https = 0;
 
@@ -960,7 +1068,7 @@ static int curl_post(void *user, const char *url, const char *const *headers,
     esimlpa__curl_ahead_stop(&ct->ahead);
     ct->last_error[0] = '\0';
     if (ct->ahead.active) {
-        if (ahead_matches(ct, url, headers, body_len))
+        if (!chunk && ahead_matches(ct, url, headers, body_len))
             return post_ahead(ct, body, body_len, resp);
         ahead_drop(ct);
     }
@@ -973,7 +1081,7 @@ static int curl_post(void *user, const char *url, const char *const *headers,
         return rc;
     }
     int aborted = 0;
-    CURLcode cr = setup_request(ct, url, https, hdrs, body, body_len, 0);
+    CURLcode cr = setup_request(ct, url, https, hdrs, body, body_len, 0, chunk, chunk_user);
     if (cr == CURLE_OK)
         cr = perform(ct, ct->easy, &aborted);
     return finish(ct, cr, aborted, https, hdrs, resp);

@@ -47,7 +47,6 @@ struct run {
     uint8_t tid2[16]; size_t tid2_len;      /* binary transactionId of smdpSigned2 */
     int cc_required;
     uint8_t *prep_resp; size_t prep_resp_len;
-    struct esimlpa__bytes bpp;
     struct esimlpa__pir pir;
     enum esimlpa_download_step cur;         /* step running now (for a cancel's message) */
     int recover;                            /* recovery on (options version 1, or !no_recover) */
@@ -84,6 +83,7 @@ static int step(struct run *r, enum esimlpa_download_step st, size_t done, size_
 static int load_progress(void *user, size_t done, size_t total)
 {
     struct run *r = user;
+    r->cur = ESIMLPA_STEP_LOAD_BPP;
     report(r, ESIMLPA_STEP_LOAD_BPP, done, total);
     return esimlpa__session_cancel_requested(&r->s);
 }
@@ -108,7 +108,6 @@ static void run_free(struct run *r)
     if (r->prep_resp)   /* euiccSigned2 carries hashCc (SGP.22 EUICCSigned2) */
         OPENSSL_cleanse(r->prep_resp, r->prep_resp_len);
     free(r->prep_resp);
-    esimlpa__bytes_clear(&r->bpp);
     esimlpa__pir_clear(&r->pir);
 }
 
@@ -291,17 +290,29 @@ static int negotiate(struct run *r, long *reason)
     OPENSSL_cleanse(hash_cc, sizeof hash_cc);
     if (rc != ESIMLPA_OK)
         return rc;
-    if ((rc = step(r, ESIMLPA_STEP_GET_BPP, 0, 0)) != ESIMLPA_OK)
-        return rc;
-    rc = esimlpa__es9p_get_bound_profile_package(&r->s.es9, r->s.address, r->s.ia.transaction_id,
-                                                 r->prep_resp, r->prep_resp_len, &r->bpp);
+    return step(r, ESIMLPA_STEP_GET_BPP, 0, 0);
+}
+
+/* getBoundProfilePackage streamed into LoadBoundProfilePackage
+ * (download_stream.c): the segments go to the eUICC while the rest of the
+ * package arrives, once its metadata matched what authenticateClient
+ * announced. */
+static int get_and_load(struct run *r, size_t *bpp_len, long *reason)
+{
+    struct esimlpa__bpp_stream_job job = {
+        .es9 = &r->s.es9,
+        .address = r->s.address,
+        .transaction_id = r->s.ia.transaction_id,
+        .prep_resp = r->prep_resp,
+        .prep_resp_len = r->prep_resp_len,
+        .announced = r->ac_resp.profile_metadata.data,
+        .announced_len = r->ac_resp.profile_metadata.len,
+        .announced_info = &r->md,
+        .progress = load_progress,
+        .progress_user = r,
+    };
+    int rc = esimlpa__download_bpp_stream(r->ctx, &job, &r->pir, bpp_len, reason);
     esimlpa__session_sync_status(&r->s);
-    if (rc != ESIMLPA_OK)
-        return rc;
-    rc = esimlpa__metadata_compare(ctx, r->bpp.data, r->bpp.len, r->ac_resp.profile_metadata.data,
-                                   r->ac_resp.profile_metadata.len, &r->md);
-    if (rc == ESIMLPA_EMETADATA_MISMATCH)
-        *reason = ESIMLPA__CANCEL_METADATA_MISMATCH;
     return rc;
 }
 
@@ -379,21 +390,16 @@ static int run(struct run *r, struct esimlpa_download_result *out)
         }
         return esimlpa__session_cancel(&r->s, rc, reason);
     }
-    r->cur = ESIMLPA_STEP_LOAD_BPP;
-    out->bpp_size = r->bpp.len;
-    esimlpa__log(ctx, ESIMLPA_LOG_DEBUG, "download: %s (%zu bytes)",
-                 esimlpa_download_step_name(ESIMLPA_STEP_LOAD_BPP), r->bpp.len);
-    rc = esimlpa__es10_load_bpp(ctx, r->bpp.data, r->bpp.len, load_progress, r, &r->pir);
-    /* The package is on the card (or refused): drop it before the PIR's
-     * HTTPS request, which is the heap peak of a download (issue 5). */
-    esimlpa__bytes_clear(&r->bpp);
+    rc = get_and_load(r, &out->bpp_size, &reason);
     if (!r->pir.raw) {
-        /* No result from the eUICC (malformed package, card or transport
-         * failure, or cancelled between two segments): the session may
+        /* No result from the eUICC (server or network failure, malformed or
+         * mismatching package, card failure, or cancelled): the session may
          * still be open on both sides. */
-        return esimlpa__session_cancel(&r->s, rc, rc == ESIMLPA_ECANCELLED
-                                                      ? ESIMLPA__CANCEL_POSTPONED
-                                                      : ESIMLPA__CANCEL_LOAD_BPP_ERROR);
+        if (rc == ESIMLPA_ECANCELLED) {
+            cancel_text(r);
+            reason = ESIMLPA__CANCEL_POSTPONED;   /* SGP.22 §5.6.5 */
+        }
+        return esimlpa__session_cancel(&r->s, rc, reason);
     }
     /* The load is over: a cancel now is too late, the flow finishes
      * (the notification is delivered) and succeeds. */

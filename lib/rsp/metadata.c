@@ -107,15 +107,23 @@ int esimlpa__metadata_compare(esimlpa_ctx *ctx, const uint8_t *bpp, size_t bpp_l
     if (esimlpa__bpp_metadata(bpp, bpp_len, &md, &md_len) != 0)
         return esimlpa__fail(ctx, ESIMLPA_EMETADATA_MISMATCH,
                              "%s: no readable metadata in the bound profile package", what);
-    if (md_len == announced_len && memcmp(md, announced, md_len) == 0) {
-        free(md);
+    int rc = esimlpa__metadata_compare_md(ctx, md, md_len, announced, announced_len,
+                                          announced_info);
+    free(md);
+    return rc;
+}
+
+int esimlpa__metadata_compare_md(esimlpa_ctx *ctx, const uint8_t *md, size_t md_len,
+                                 const uint8_t *announced, size_t announced_len,
+                                 const struct esimlpa_profile_info *announced_info)
+{
+    static const char what[] = "getBoundProfilePackage";
+    if (md_len == announced_len && memcmp(md, announced, md_len) == 0)
         return ESIMLPA_OK;
-    }
     /* Different bytes: the same profile may still be described (another
      * encoding, extension fields); compare what the user was shown. */
     struct esimlpa_profile_info inbpp;
     int rc = esimlpa__metadata_decode(ctx, what, md, md_len, &inbpp);
-    free(md);
     if (rc != ESIMLPA_OK)
         return esimlpa__fail(ctx, ESIMLPA_EMETADATA_MISMATCH,
                              "%s: metadata in the bound profile package is malformed", what);

@@ -37,6 +37,41 @@ int esimlpa__metadata_compare(esimlpa_ctx *ctx, const uint8_t *bpp, size_t bpp_l
                               const uint8_t *announced, size_t announced_len,
                               const struct esimlpa_profile_info *announced_info);
 
+/* The same from the metadata bytes themselves (the 88 values without MACs). */
+int esimlpa__metadata_compare_md(esimlpa_ctx *ctx, const uint8_t *md, size_t md_len,
+                                 const uint8_t *announced, size_t announced_len,
+                                 const struct esimlpa_profile_info *announced_info);
+
+/* ---- download_stream.c ---- */
+
+/* What the streamed getBoundProfilePackage + LoadBoundProfilePackage needs. */
+struct esimlpa__bpp_stream_job {
+    struct esimlpa__es9p *es9;
+    const char *address, *transaction_id;
+    const uint8_t *prep_resp;                   /* PrepareDownload's answer */
+    size_t prep_resp_len;
+    const uint8_t *announced;                   /* authenticateClient's profileMetadata */
+    size_t announced_len;
+    const struct esimlpa_profile_info *announced_info;
+    /* after each segment (done/total bytes of the BF36); non-zero cancels */
+    int (*progress)(void *user, size_t done, size_t total);
+    void *progress_user;
+};
+
+/*
+ * getBoundProfilePackage with its answer streamed into the eUICC (issue 14):
+ * each segment goes to LoadBoundProfilePackage as soon as it is whole; BF23
+ * and A0 are held back until A1 (StoreMetadata) matched the announced
+ * metadata (esimlpa__metadata_compare semantics), so nothing reaches the
+ * eUICC before that. Returns ESIMLPA_OK or an error; @pir is filled when the
+ * eUICC answered a BF37 (then the return is its result, as
+ * esimlpa__pir_decode). Without a PIR, *reason is the CancelSessionReason
+ * to end the session with (metadataMismatch; loadBppExecutionError once a
+ * segment reached the eUICC; else undefinedReason). *bpp_len: bytes of BF36.
+ */
+int esimlpa__download_bpp_stream(esimlpa_ctx *ctx, const struct esimlpa__bpp_stream_job *job,
+                                 struct esimlpa__pir *pir, size_t *bpp_len, long *reason);
+
 /* PPRs of a profile against the eUICC's RAT (notes §10.9): every PPR set
  * must be allowed for the profile owner by some rule. 0 if allowed (or no
  * PPR); ESIMLPA_EPPR_NOT_ALLOWED; errors of GetRAT. *consent_required is

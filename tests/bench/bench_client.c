@@ -28,6 +28,7 @@ struct http_meter {
     struct esimlpa_http_transport tr;
     struct esimlpa_http_transport *inner;
     double ms;
+    const double *card_ms;   /* the APDU meter's: card time inside a streamed post */
 };
 
 static double now_ms(void)
@@ -55,6 +56,21 @@ static int http_meter_prepare(void *user, const char *url, const char *const *he
     if (h->inner->version < 5 || !h->inner->prepare)
         return 0;
     return h->inner->prepare(h->inner->user, url, headers, body_len);
+}
+
+/* A streamed answer (getBoundProfilePackage, issue 14) loads the eUICC from
+ * inside the post: that card time is the card's, not the server's. */
+static int http_meter_post_stream(void *user, const char *url, const char *const *headers,
+                                  const uint8_t *body, size_t body_len,
+                                  esimlpa_http_chunk_fn on_chunk, void *chunk_user,
+                                  struct esimlpa_http_response *r)
+{
+    struct http_meter *h = user;
+    double t0 = now_ms(), c0 = *h->card_ms;
+    int rc = h->inner->post_stream(h->inner->user, url, headers, body, body_len, on_chunk,
+                                   chunk_user, r);
+    h->ms += now_ms() - t0 - (*h->card_ms - c0);
+    return rc;
 }
 
 static void http_meter_reset(void *user)
@@ -255,8 +271,9 @@ int main(int argc, char **argv)
     apdu_meter_init(&m, pcsc);
     struct http_meter hm = { .tr = { .version = ESIMLPA_HTTP_TRANSPORT_VERSION, .user = &hm,
                                      .post = http_meter_post, .reset = http_meter_reset,
-                                     .prepare = http_meter_prepare },
-                             .inner = curl };
+                                     .prepare = http_meter_prepare,
+                                     .post_stream = http_meter_post_stream },
+                             .inner = curl, .card_ms = &m.card_ms };
     struct esimlpa_ctx_options o = { .version = ESIMLPA_CTX_OPTIONS_VERSION, .transport = &m.tr };
     esimlpa_ctx *ctx = NULL;
     if (esimlpa_ctx_new(&o, &ctx) != 0) {

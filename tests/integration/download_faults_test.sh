@@ -25,7 +25,7 @@ unchanged() {  # nothing installed, no notification lost or added
 for spec in initiateAuthentication:status=8.8.1/3.8 authenticateClient:status=8.2.6/3.8 \
             getBoundProfilePackage:status=8.2.5/3.7 authenticateClient:http=500 \
             getBoundProfilePackage:http=503 getBoundProfilePackage:close-mid-body \
-            getBoundProfilePackage:truncate authenticateClient:corrupt; do
+            getBoundProfilePackage:corrupt authenticateClient:corrupt; do
     fn=${spec%%:*}
     h_server $SM smdp nist "" --fault "$spec"
     run "${TLS[@]}" profile download -a "$AC" --yes

@@ -122,6 +122,10 @@ for k in $ES9_KINDS; do
     case_ "authenticateClient:$k" - authenticateClient "2|4" available $c clean
 done
 for k in $ES9_KINDS; do
+    # truncate: the whole body arrives, then the connection drops short of
+    # the announced length. The package is streamed into the eUICC as it
+    # arrives (issue 14): it is installed and its result (PIR) is delivered.
+    [ "$k" = truncate ] && { case_ "getBoundProfilePackage:$k" - "" 0 - - delivered; continue; }
     case_ "getBoundProfilePackage:$k" - getBoundProfilePackage "2|4" available y clean
 done
 # The install succeeds; without a 2xx answer its PIR waits for the next run.

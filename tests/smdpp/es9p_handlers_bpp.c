@@ -85,6 +85,33 @@ static int build_bpp(struct smdpp *s, struct smdpp_session *sess, const struct r
     return rc == RSPC_OK ? 0 : -1;
 }
 
+/* Fault bpp-tlv: the tag of the middle 86 of A3 becomes 85. 0 or -1. */
+static int garble_middle_86(uint8_t *bpp, size_t len)
+{
+    struct rspc_tlv top, t;
+    if (rspc_tlv_parse(bpp, len, &top) || top.tag != 0xBF36)
+        return -1;
+    uint8_t *p = bpp + top.hdr_len, *end = bpp + top.total;
+    while (p < end && !rspc_tlv_parse(p, (size_t)(end - p), &t) && t.tag != 0xA3)
+        p += t.total;
+    if (p >= end || t.tag != 0xA3)
+        return -1;
+    uint8_t *items[1024];
+    size_t n = 0;
+    uint8_t *a3_end = p + t.total;
+    for (uint8_t *q = p + t.hdr_len; q < a3_end && n < 1024;) {
+        struct rspc_tlv it;
+        if (rspc_tlv_parse(q, (size_t)(a3_end - q), &it))
+            return -1;
+        items[n++] = q;
+        q += it.total;
+    }
+    if (!n)
+        return -1;
+    items[n / 2][0] = 0x85;
+    return 0;
+}
+
 int smdpp_get_bpp(struct smdpp *s, const cJSON *req, struct smdpp_reply *r)
 {
     const char *txid = smdpp_json_str(req, "transactionId");
@@ -150,6 +177,8 @@ int smdpp_get_bpp(struct smdpp *s, const cJSON *req, struct smdpp_reply *r)
         smdpp_fail(s, r, "8.1", "6.1", "cannot bind the profile (bad euiccOtpk?)");
         goto out;
     }
+    if (smdpp_fault_take_bpp_tlv(s) && garble_middle_86(bpp.data, bpp.len) == 0)
+        smdpp_log(s, "getBoundProfilePackage: fault injected: middle 86 tag changed to 85");
     char *b = smdpp_b64(bpp.data, bpp.len);
     if (!b || !cJSON_AddStringToObject(r->body, "boundProfilePackage", b)) {
         free(b);

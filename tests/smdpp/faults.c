@@ -7,6 +7,9 @@
  *   close-mid-body         send the headers and half the body, then close
  *   truncate               announce more body bytes than sent, then close
  *   corrupt                flip a byte in the middle of the body
+ *   bpp-tlv                (getBoundProfilePackage) a valid answer whose package has the
+ *                          tag of its middle 86 segment changed to 85: well-formed JSON and
+ *                          base64, a TLV error half-way through the package
  *   pause=FILE             handle the request, create FILE, answer once FILE is
  *                          removed, or close when the client hangs up first (a test
  *                          signals the LPA while it waits here)
@@ -92,13 +95,15 @@ int smdpp_fault_parse(const char *spec, struct smdpp_fault *f, char *err, size_t
             f->kind = FAULT_TRUNCATE;
         } else if (!strcmp(tok, "corrupt") && !val) {
             f->kind = FAULT_CORRUPT;
+        } else if (!strcmp(tok, "bpp-tlv") && !val && f->fn == FN_GET_BPP) {
+            f->kind = FAULT_BPP_TLV;
         } else {
             goto bad;
         }
     }
     if (!f->kind) {
         snprintf(err, errlen, "fault '%s': no kind (status=S/R, http=N, delay=MS, close-before, "
-                 "close-mid-body, truncate, corrupt, pause=FILE)", spec);
+                 "close-mid-body, truncate, corrupt, pause=FILE, bpp-tlv)", spec);
         return -1;
     }
     return 0;
@@ -113,7 +118,8 @@ struct smdpp_fault *smdpp_fault_take(struct smdpp *s, int fn, int pre)
         struct smdpp_fault *f = &s->faults[i];
         int is_pre = f->kind == FAULT_STATUS || f->kind == FAULT_HTTP ||
                      f->kind == FAULT_CLOSE_BEFORE;
-        if (f->fn != fn || is_pre != !!pre || (f->count && f->used >= f->count))
+        if (f->fn != fn || is_pre != !!pre || (f->count && f->used >= f->count) ||
+            f->kind == FAULT_BPP_TLV)
             continue;
         f->used++;
         return f;
@@ -143,4 +149,16 @@ void smdpp_clear_faults(struct smdpp *s)
     pthread_mutex_lock(&s->lock);
     s->n_faults = 0;
     pthread_mutex_unlock(&s->lock);
+}
+
+struct smdpp_fault *smdpp_fault_take_bpp_tlv(struct smdpp *s)
+{
+    for (size_t i = 0; i < s->n_faults; i++) {
+        struct smdpp_fault *f = &s->faults[i];
+        if (f->kind != FAULT_BPP_TLV || (f->count && f->used >= f->count))
+            continue;
+        f->used++;
+        return f;
+    }
+    return NULL;
 }

@@ -63,7 +63,7 @@ struct smdpp_session {
 
 enum fault_kind {
     FAULT_STATUS = 1, FAULT_HTTP, FAULT_DELAY, FAULT_CLOSE_BEFORE, FAULT_CLOSE_MID_BODY,
-    FAULT_TRUNCATE, FAULT_CORRUPT, FAULT_PAUSE
+    FAULT_TRUNCATE, FAULT_CORRUPT, FAULT_PAUSE, FAULT_BPP_TLV
 };
 
 struct smdpp_fault {
@@ -159,6 +159,8 @@ int smdpp_fault_parse(const char *spec, struct smdpp_fault *f, char *err, size_t
 /* The first active fault of kind-class for fn (pre: status/http/close-before; post: others);
  * consumes one use. NULL if none. */
 struct smdpp_fault *smdpp_fault_take(struct smdpp *s, int fn, int pre);
+/* The next bpp-tlv fault (getBoundProfilePackage), counted as used; NULL if none. */
+struct smdpp_fault *smdpp_fault_take_bpp_tlv(struct smdpp *s);
 
 /* Utilities (util.c). */
 /* JSON string field, NULL if missing or not a string. */
