@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Measure what libesimlpa costs in a firmware image: cross-build it the way
-# contrib/openwrt and contrib/yocto do (-Dtests=false -Ddocs=false,
-# --buildtype=minsize), install it stripped, and print the sizes of the
+# contrib/openwrt and contrib/yocto do (-Dfirmware=true -Dtests=false
+# -Ddocs=false, --buildtype=minsize), install it stripped, and print the sizes of the
 # installed library and CLI (`size`, `du`) and of the shared libraries they
 # pull in from the target's Debian multiarch packages (OpenSSL, libcurl and
 # what Debian's libcurl needs, pcsc-lite, cJSON).
@@ -15,14 +15,16 @@ case ${1:-} in
     *) echo "usage: contrib/sizes.sh aarch64|armhf" >&2; exit 2 ;;
 esac
 dir=build-fw-$1 dest=$PWD/build-fw-$1/destdir
-[ -f "$dir/build.ninja" ] || meson setup "$dir" --cross-file "cross/$tri.txt" -Dtests=false \
-    -Ddocs=false --buildtype=minsize --prefix=/usr >/dev/null
+[ -f "$dir/build.ninja" ] || meson setup "$dir" --cross-file "cross/$tri.txt" -Dfirmware=true \
+    -Dtests=false -Ddocs=false --buildtype=minsize --prefix=/usr >/dev/null
 ninja -C "$dir" >/dev/null
 rm -rf "$dest"
 DESTDIR=$dest meson install -C "$dir" --strip >/dev/null
 so=$dest/usr/lib/libesimlpa.so.0.1.0 cli=$dest/usr/bin/esimlpa
 echo "== $1: installed, stripped (bytes)"
 "$tri-size" "$so" "$cli"
+echo ".text section: libesimlpa.so $("$tri-size" -A "$so" | awk '$1 == ".text" { print $2 }')," \
+     "esimlpa $("$tri-size" -A "$cli" | awk '$1 == ".text" { print $2 }')"
 du -b "$so" "$cli" | sed "s|$dest||"
 echo "rsp-ci roots: $(du -sb "$dest/usr/share/libesimlpa/rsp-ci" | cut -f1) bytes" \
      "(production only: $(du -sb "$dest/usr/share/libesimlpa/rsp-ci/production" | cut -f1))"

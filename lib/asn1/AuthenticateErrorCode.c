@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_AuthenticateErrorCode = {
 	"AuthenticateErrorCode",
 	"AuthenticateErrorCode",
 	AuthenticateErrorCode_free,
-	AuthenticateErrorCode_print,
+	ASN_DER_ONLY_NULL(AuthenticateErrorCode_print),
 	AuthenticateErrorCode_constraint,
 	AuthenticateErrorCode_decode_ber,
 	AuthenticateErrorCode_encode_der,
-	AuthenticateErrorCode_decode_xer,
-	AuthenticateErrorCode_encode_xer,
+	ASN_DER_ONLY_NULL(AuthenticateErrorCode_decode_xer),
+	ASN_DER_ONLY_NULL(AuthenticateErrorCode_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_AuthenticateErrorCode_tags_1,

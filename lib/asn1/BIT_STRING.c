@@ -21,14 +21,14 @@ asn_TYPE_descriptor_t asn_DEF_BIT_STRING = {
 	"BIT STRING",
 	"BIT_STRING",
 	OCTET_STRING_free,         /* Implemented in terms of OCTET STRING */
-	BIT_STRING_print,
+	ASN_DER_ONLY_NULL(BIT_STRING_print),
 	BIT_STRING_constraint,
 	OCTET_STRING_decode_ber,   /* Implemented in terms of OCTET STRING */
 	OCTET_STRING_encode_der,   /* Implemented in terms of OCTET STRING */
-	OCTET_STRING_decode_xer_binary,
-	BIT_STRING_encode_xer,
-	OCTET_STRING_decode_uper,	/* Unaligned PER decoder */
-	OCTET_STRING_encode_uper,	/* Unaligned PER encoder */
+	ASN_DER_ONLY_NULL(OCTET_STRING_decode_xer_binary),
+	ASN_DER_ONLY_NULL(BIT_STRING_encode_xer),
+	ASN_DER_ONLY_NULL(OCTET_STRING_decode_uper),	/* Unaligned PER decoder */
+	ASN_DER_ONLY_NULL(OCTET_STRING_encode_uper),	/* Unaligned PER encoder */
 	0, /* Use generic outmost tag fetcher */
 	asn_DEF_BIT_STRING_tags,
 	sizeof(asn_DEF_BIT_STRING_tags)

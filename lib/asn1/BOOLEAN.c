@@ -16,14 +16,14 @@ asn_TYPE_descriptor_t asn_DEF_BOOLEAN = {
 	"BOOLEAN",
 	"BOOLEAN",
 	BOOLEAN_free,
-	BOOLEAN_print,
+	ASN_DER_ONLY_NULL(BOOLEAN_print),
 	asn_generic_no_constraint,
 	BOOLEAN_decode_ber,
 	BOOLEAN_encode_der,
-	BOOLEAN_decode_xer,
-	BOOLEAN_encode_xer,
-	BOOLEAN_decode_uper,	/* Unaligned PER decoder */
-	BOOLEAN_encode_uper,	/* Unaligned PER encoder */
+	ASN_DER_ONLY_NULL(BOOLEAN_decode_xer),
+	ASN_DER_ONLY_NULL(BOOLEAN_encode_xer),
+	ASN_DER_ONLY_NULL(BOOLEAN_decode_uper),	/* Unaligned PER decoder */
+	ASN_DER_ONLY_NULL(BOOLEAN_encode_uper),	/* Unaligned PER encoder */
 	0, /* Use generic outmost tag fetcher */
 	asn_DEF_BOOLEAN_tags,
 	sizeof(asn_DEF_BOOLEAN_tags) / sizeof(asn_DEF_BOOLEAN_tags[0]),

@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_BppCommandId = {
 	"BppCommandId",
 	"BppCommandId",
 	BppCommandId_free,
-	BppCommandId_print,
+	ASN_DER_ONLY_NULL(BppCommandId_print),
 	BppCommandId_constraint,
 	BppCommandId_decode_ber,
 	BppCommandId_encode_der,
-	BppCommandId_decode_xer,
-	BppCommandId_encode_xer,
+	ASN_DER_ONLY_NULL(BppCommandId_decode_xer),
+	ASN_DER_ONLY_NULL(BppCommandId_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_BppCommandId_tags_1,

@@ -99,12 +99,12 @@ asn_TYPE_descriptor_t asn_DEF_BppSegment86 = {
 	"BppSegment86",
 	"BppSegment86",
 	BppSegment86_free,
-	BppSegment86_print,
+	ASN_DER_ONLY_NULL(BppSegment86_print),
 	BppSegment86_constraint,
 	BppSegment86_decode_ber,
 	BppSegment86_encode_der,
-	BppSegment86_decode_xer,
-	BppSegment86_encode_xer,
+	ASN_DER_ONLY_NULL(BppSegment86_decode_xer),
+	ASN_DER_ONLY_NULL(BppSegment86_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_BppSegment86_tags_1,

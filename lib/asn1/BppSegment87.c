@@ -99,12 +99,12 @@ asn_TYPE_descriptor_t asn_DEF_BppSegment87 = {
 	"BppSegment87",
 	"BppSegment87",
 	BppSegment87_free,
-	BppSegment87_print,
+	ASN_DER_ONLY_NULL(BppSegment87_print),
 	BppSegment87_constraint,
 	BppSegment87_decode_ber,
 	BppSegment87_encode_der,
-	BppSegment87_decode_xer,
-	BppSegment87_encode_xer,
+	ASN_DER_ONLY_NULL(BppSegment87_decode_xer),
+	ASN_DER_ONLY_NULL(BppSegment87_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_BppSegment87_tags_1,

@@ -99,12 +99,12 @@ asn_TYPE_descriptor_t asn_DEF_BppSegment88 = {
 	"BppSegment88",
 	"BppSegment88",
 	BppSegment88_free,
-	BppSegment88_print,
+	ASN_DER_ONLY_NULL(BppSegment88_print),
 	BppSegment88_constraint,
 	BppSegment88_decode_ber,
 	BppSegment88_encode_der,
-	BppSegment88_decode_xer,
-	BppSegment88_encode_xer,
+	ASN_DER_ONLY_NULL(BppSegment88_decode_xer),
+	ASN_DER_ONLY_NULL(BppSegment88_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_BppSegment88_tags_1,

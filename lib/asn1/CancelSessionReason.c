@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_CancelSessionReason = {
 	"CancelSessionReason",
 	"CancelSessionReason",
 	CancelSessionReason_free,
-	CancelSessionReason_print,
+	ASN_DER_ONLY_NULL(CancelSessionReason_print),
 	CancelSessionReason_constraint,
 	CancelSessionReason_decode_ber,
 	CancelSessionReason_encode_der,
-	CancelSessionReason_decode_xer,
-	CancelSessionReason_encode_xer,
+	ASN_DER_ONLY_NULL(CancelSessionReason_decode_xer),
+	ASN_DER_ONLY_NULL(CancelSessionReason_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_CancelSessionReason_tags_1,

@@ -55,12 +55,12 @@ asn_TYPE_descriptor_t asn_DEF_Certificate = {
 	"Certificate",
 	"Certificate",
 	SEQUENCE_free,
-	SEQUENCE_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_print),
 	SEQUENCE_constraint,
 	SEQUENCE_decode_ber,
 	SEQUENCE_encode_der,
-	SEQUENCE_decode_xer,
-	SEQUENCE_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_Certificate_tags_1,

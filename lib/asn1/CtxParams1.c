@@ -35,12 +35,12 @@ asn_TYPE_descriptor_t asn_DEF_CtxParams1 = {
 	"CtxParams1",
 	"CtxParams1",
 	CHOICE_free,
-	CHOICE_print,
+	ASN_DER_ONLY_NULL(CHOICE_print),
 	CHOICE_constraint,
 	CHOICE_decode_ber,
 	CHOICE_encode_der,
-	CHOICE_decode_xer,
-	CHOICE_encode_xer,
+	ASN_DER_ONLY_NULL(CHOICE_decode_xer),
+	ASN_DER_ONLY_NULL(CHOICE_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	CHOICE_outmost_tag,
 	0,	/* No effective tags (pointer) */

@@ -46,12 +46,12 @@ asn_TYPE_descriptor_t asn_DEF_profileIdentifier_2 = {
 	"profileIdentifier",
 	"profileIdentifier",
 	CHOICE_free,
-	CHOICE_print,
+	ASN_DER_ONLY_NULL(CHOICE_print),
 	CHOICE_constraint,
 	CHOICE_decode_ber,
 	CHOICE_encode_der,
-	CHOICE_decode_xer,
-	CHOICE_encode_xer,
+	ASN_DER_ONLY_NULL(CHOICE_decode_xer),
+	ASN_DER_ONLY_NULL(CHOICE_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	CHOICE_outmost_tag,
 	0,	/* No effective tags (pointer) */
@@ -105,12 +105,12 @@ asn_TYPE_descriptor_t asn_DEF_DisableProfileRequest = {
 	"DisableProfileRequest",
 	"DisableProfileRequest",
 	SEQUENCE_free,
-	SEQUENCE_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_print),
 	SEQUENCE_constraint,
 	SEQUENCE_decode_ber,
 	SEQUENCE_encode_der,
-	SEQUENCE_decode_xer,
-	SEQUENCE_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_DisableProfileRequest_tags_1,

@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_DownloadErrorCode = {
 	"DownloadErrorCode",
 	"DownloadErrorCode",
 	DownloadErrorCode_free,
-	DownloadErrorCode_print,
+	ASN_DER_ONLY_NULL(DownloadErrorCode_print),
 	DownloadErrorCode_constraint,
 	DownloadErrorCode_decode_ber,
 	DownloadErrorCode_encode_der,
-	DownloadErrorCode_decode_xer,
-	DownloadErrorCode_encode_xer,
+	ASN_DER_ONLY_NULL(DownloadErrorCode_decode_xer),
+	ASN_DER_ONLY_NULL(DownloadErrorCode_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_DownloadErrorCode_tags_1,

@@ -32,12 +32,12 @@ asn_TYPE_descriptor_t asn_DEF_euiccCiPKIdListForVerification_3 = {
 	"euiccCiPKIdListForVerification",
 	"euiccCiPKIdListForVerification",
 	SEQUENCE_OF_free,
-	SEQUENCE_OF_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_print),
 	SEQUENCE_OF_constraint,
 	SEQUENCE_OF_decode_ber,
 	SEQUENCE_OF_encode_der,
-	SEQUENCE_OF_decode_xer,
-	SEQUENCE_OF_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_euiccCiPKIdListForVerification_tags_3,
@@ -77,12 +77,12 @@ asn_TYPE_descriptor_t asn_DEF_euiccCiPKIdListForSigning_5 = {
 	"euiccCiPKIdListForSigning",
 	"euiccCiPKIdListForSigning",
 	SEQUENCE_OF_free,
-	SEQUENCE_OF_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_print),
 	SEQUENCE_OF_constraint,
 	SEQUENCE_OF_decode_ber,
 	SEQUENCE_OF_encode_der,
-	SEQUENCE_OF_decode_xer,
-	SEQUENCE_OF_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_euiccCiPKIdListForSigning_tags_5,
@@ -148,12 +148,12 @@ asn_TYPE_descriptor_t asn_DEF_EUICCInfo1 = {
 	"EUICCInfo1",
 	"EUICCInfo1",
 	SEQUENCE_free,
-	SEQUENCE_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_print),
 	SEQUENCE_constraint,
 	SEQUENCE_decode_ber,
 	SEQUENCE_encode_der,
-	SEQUENCE_decode_xer,
-	SEQUENCE_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_EUICCInfo1_tags_1,

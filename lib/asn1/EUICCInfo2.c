@@ -65,12 +65,12 @@ asn_TYPE_descriptor_t asn_DEF_euiccCiPKIdListForVerification_10 = {
 	"euiccCiPKIdListForVerification",
 	"euiccCiPKIdListForVerification",
 	SEQUENCE_OF_free,
-	SEQUENCE_OF_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_print),
 	SEQUENCE_OF_constraint,
 	SEQUENCE_OF_decode_ber,
 	SEQUENCE_OF_encode_der,
-	SEQUENCE_OF_decode_xer,
-	SEQUENCE_OF_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_euiccCiPKIdListForVerification_tags_10,
@@ -110,12 +110,12 @@ asn_TYPE_descriptor_t asn_DEF_euiccCiPKIdListForSigning_12 = {
 	"euiccCiPKIdListForSigning",
 	"euiccCiPKIdListForSigning",
 	SEQUENCE_OF_free,
-	SEQUENCE_OF_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_print),
 	SEQUENCE_OF_constraint,
 	SEQUENCE_OF_decode_ber,
 	SEQUENCE_OF_encode_der,
-	SEQUENCE_OF_decode_xer,
-	SEQUENCE_OF_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_euiccCiPKIdListForSigning_tags_12,
@@ -301,12 +301,12 @@ asn_TYPE_descriptor_t asn_DEF_EUICCInfo2 = {
 	"EUICCInfo2",
 	"EUICCInfo2",
 	SEQUENCE_free,
-	SEQUENCE_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_print),
 	SEQUENCE_constraint,
 	SEQUENCE_decode_ber,
 	SEQUENCE_encode_der,
-	SEQUENCE_decode_xer,
-	SEQUENCE_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_EUICCInfo2_tags_1,

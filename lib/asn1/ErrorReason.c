@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_ErrorReason = {
 	"ErrorReason",
 	"ErrorReason",
 	ErrorReason_free,
-	ErrorReason_print,
+	ASN_DER_ONLY_NULL(ErrorReason_print),
 	ErrorReason_constraint,
 	ErrorReason_decode_ber,
 	ErrorReason_encode_der,
-	ErrorReason_decode_xer,
-	ErrorReason_encode_xer,
+	ASN_DER_ONLY_NULL(ErrorReason_decode_xer),
+	ASN_DER_ONLY_NULL(ErrorReason_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_ErrorReason_tags_1,

@@ -18,18 +18,18 @@ asn_TYPE_descriptor_t asn_DEF_INTEGER = {
 	"INTEGER",
 	"INTEGER",
 	ASN__PRIMITIVE_TYPE_free,
-	INTEGER_print,
+	ASN_DER_ONLY_NULL(INTEGER_print),
 	asn_generic_no_constraint,
 	ber_decode_primitive,
 	INTEGER_encode_der,
-	INTEGER_decode_xer,
-	INTEGER_encode_xer,
+	ASN_DER_ONLY_NULL(INTEGER_decode_xer),
+	ASN_DER_ONLY_NULL(INTEGER_encode_xer),
 #ifdef	ASN_DISABLE_PER_SUPPORT
 	0,
 	0,
 #else
-	INTEGER_decode_uper,	/* Unaligned PER decoder */
-	INTEGER_encode_uper,	/* Unaligned PER encoder */
+	ASN_DER_ONLY_NULL(INTEGER_decode_uper),	/* Unaligned PER decoder */
+	ASN_DER_ONLY_NULL(INTEGER_encode_uper),	/* Unaligned PER encoder */
 #endif	/* ASN_DISABLE_PER_SUPPORT */
 	0, /* Use generic outmost tag fetcher */
 	asn_DEF_INTEGER_tags,

@@ -118,12 +118,12 @@ asn_TYPE_descriptor_t asn_DEF_Iccid = {
 	"Iccid",
 	"Iccid",
 	Iccid_free,
-	Iccid_print,
+	ASN_DER_ONLY_NULL(Iccid_print),
 	Iccid_constraint,
 	Iccid_decode_ber,
 	Iccid_encode_der,
-	Iccid_decode_xer,
-	Iccid_encode_xer,
+	ASN_DER_ONLY_NULL(Iccid_decode_xer),
+	ASN_DER_ONLY_NULL(Iccid_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_Iccid_tags_1,

@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_IconType = {
 	"IconType",
 	"IconType",
 	IconType_free,
-	IconType_print,
+	ASN_DER_ONLY_NULL(IconType_print),
 	IconType_constraint,
 	IconType_decode_ber,
 	IconType_encode_der,
-	IconType_decode_xer,
-	IconType_encode_xer,
+	ASN_DER_ONLY_NULL(IconType_decode_xer),
+	ASN_DER_ONLY_NULL(IconType_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_IconType_tags_1,

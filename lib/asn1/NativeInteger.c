@@ -23,14 +23,14 @@ asn_TYPE_descriptor_t asn_DEF_NativeInteger = {
 	"INTEGER",			/* The ASN.1 type is still INTEGER */
 	"INTEGER",
 	NativeInteger_free,
-	NativeInteger_print,
+	ASN_DER_ONLY_NULL(NativeInteger_print),
 	asn_generic_no_constraint,
 	NativeInteger_decode_ber,
 	NativeInteger_encode_der,
-	NativeInteger_decode_xer,
-	NativeInteger_encode_xer,
-	NativeInteger_decode_uper,	/* Unaligned PER decoder */
-	NativeInteger_encode_uper,	/* Unaligned PER encoder */
+	ASN_DER_ONLY_NULL(NativeInteger_decode_xer),
+	ASN_DER_ONLY_NULL(NativeInteger_encode_xer),
+	ASN_DER_ONLY_NULL(NativeInteger_decode_uper),	/* Unaligned PER decoder */
+	ASN_DER_ONLY_NULL(NativeInteger_encode_uper),	/* Unaligned PER encoder */
 	0, /* Use generic outmost tag fetcher */
 	asn_DEF_NativeInteger_tags,
 	sizeof(asn_DEF_NativeInteger_tags) / sizeof(asn_DEF_NativeInteger_tags[0]),

@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_NotificationEvent = {
 	"NotificationEvent",
 	"NotificationEvent",
 	NotificationEvent_free,
-	NotificationEvent_print,
+	ASN_DER_ONLY_NULL(NotificationEvent_print),
 	NotificationEvent_constraint,
 	NotificationEvent_decode_ber,
 	NotificationEvent_encode_der,
-	NotificationEvent_decode_xer,
-	NotificationEvent_encode_xer,
+	ASN_DER_ONLY_NULL(NotificationEvent_decode_xer),
+	ASN_DER_ONLY_NULL(NotificationEvent_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_NotificationEvent_tags_1,

@@ -28,14 +28,14 @@ asn_TYPE_descriptor_t asn_DEF_OCTET_STRING = {
 	"OCTET STRING",		/* Canonical name */
 	"OCTET_STRING",		/* XML tag name */
 	OCTET_STRING_free,
-	OCTET_STRING_print,	/* non-ascii stuff, generally */
+	ASN_DER_ONLY_NULL(OCTET_STRING_print),	/* non-ascii stuff, generally */
 	asn_generic_no_constraint,
 	OCTET_STRING_decode_ber,
 	OCTET_STRING_encode_der,
-	OCTET_STRING_decode_xer_hex,
-	OCTET_STRING_encode_xer,
-	OCTET_STRING_decode_uper,	/* Unaligned PER decoder */
-	OCTET_STRING_encode_uper,	/* Unaligned PER encoder */
+	ASN_DER_ONLY_NULL(OCTET_STRING_decode_xer_hex),
+	ASN_DER_ONLY_NULL(OCTET_STRING_encode_xer),
+	ASN_DER_ONLY_NULL(OCTET_STRING_decode_uper),	/* Unaligned PER decoder */
+	ASN_DER_ONLY_NULL(OCTET_STRING_encode_uper),	/* Unaligned PER encoder */
 	0, /* Use generic outmost tag fetcher */
 	asn_DEF_OCTET_STRING_tags,
 	sizeof(asn_DEF_OCTET_STRING_tags)

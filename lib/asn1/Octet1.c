@@ -117,12 +117,12 @@ asn_TYPE_descriptor_t asn_DEF_Octet1 = {
 	"Octet1",
 	"Octet1",
 	Octet1_free,
-	Octet1_print,
+	ASN_DER_ONLY_NULL(Octet1_print),
 	Octet1_constraint,
 	Octet1_decode_ber,
 	Octet1_encode_der,
-	Octet1_decode_xer,
-	Octet1_encode_xer,
+	ASN_DER_ONLY_NULL(Octet1_decode_xer),
+	ASN_DER_ONLY_NULL(Octet1_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_Octet1_tags_1,

@@ -117,12 +117,12 @@ asn_TYPE_descriptor_t asn_DEF_Octet16 = {
 	"Octet16",
 	"Octet16",
 	Octet16_free,
-	Octet16_print,
+	ASN_DER_ONLY_NULL(Octet16_print),
 	Octet16_constraint,
 	Octet16_decode_ber,
 	Octet16_encode_der,
-	Octet16_decode_xer,
-	Octet16_encode_xer,
+	ASN_DER_ONLY_NULL(Octet16_decode_xer),
+	ASN_DER_ONLY_NULL(Octet16_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_Octet16_tags_1,

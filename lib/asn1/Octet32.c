@@ -117,12 +117,12 @@ asn_TYPE_descriptor_t asn_DEF_Octet32 = {
 	"Octet32",
 	"Octet32",
 	Octet32_free,
-	Octet32_print,
+	ASN_DER_ONLY_NULL(Octet32_print),
 	Octet32_constraint,
 	Octet32_decode_ber,
 	Octet32_encode_der,
-	Octet32_decode_xer,
-	Octet32_encode_xer,
+	ASN_DER_ONLY_NULL(Octet32_decode_xer),
+	ASN_DER_ONLY_NULL(Octet32_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_Octet32_tags_1,

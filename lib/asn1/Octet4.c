@@ -117,12 +117,12 @@ asn_TYPE_descriptor_t asn_DEF_Octet4 = {
 	"Octet4",
 	"Octet4",
 	Octet4_free,
-	Octet4_print,
+	ASN_DER_ONLY_NULL(Octet4_print),
 	Octet4_constraint,
 	Octet4_decode_ber,
 	Octet4_encode_der,
-	Octet4_decode_xer,
-	Octet4_encode_xer,
+	ASN_DER_ONLY_NULL(Octet4_decode_xer),
+	ASN_DER_ONLY_NULL(Octet4_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_Octet4_tags_1,

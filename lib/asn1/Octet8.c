@@ -117,12 +117,12 @@ asn_TYPE_descriptor_t asn_DEF_Octet8 = {
 	"Octet8",
 	"Octet8",
 	Octet8_free,
-	Octet8_print,
+	ASN_DER_ONLY_NULL(Octet8_print),
 	Octet8_constraint,
 	Octet8_decode_ber,
 	Octet8_encode_der,
-	Octet8_decode_xer,
-	Octet8_encode_xer,
+	ASN_DER_ONLY_NULL(Octet8_decode_xer),
+	ASN_DER_ONLY_NULL(Octet8_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_Octet8_tags_1,

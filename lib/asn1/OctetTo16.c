@@ -117,12 +117,12 @@ asn_TYPE_descriptor_t asn_DEF_OctetTo16 = {
 	"OctetTo16",
 	"OctetTo16",
 	OctetTo16_free,
-	OctetTo16_print,
+	ASN_DER_ONLY_NULL(OctetTo16_print),
 	OctetTo16_constraint,
 	OctetTo16_decode_ber,
 	OctetTo16_encode_der,
-	OctetTo16_decode_xer,
-	OctetTo16_encode_xer,
+	ASN_DER_ONLY_NULL(OctetTo16_decode_xer),
+	ASN_DER_ONLY_NULL(OctetTo16_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_OctetTo16_tags_1,

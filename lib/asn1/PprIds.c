@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_PprIds = {
 	"PprIds",
 	"PprIds",
 	PprIds_free,
-	PprIds_print,
+	ASN_DER_ONLY_NULL(PprIds_print),
 	PprIds_constraint,
 	PprIds_decode_ber,
 	PprIds_encode_der,
-	PprIds_decode_xer,
-	PprIds_encode_xer,
+	ASN_DER_ONLY_NULL(PprIds_decode_xer),
+	ASN_DER_ONLY_NULL(PprIds_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_PprIds_tags_1,

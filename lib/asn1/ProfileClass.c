@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_ProfileClass = {
 	"ProfileClass",
 	"ProfileClass",
 	ProfileClass_free,
-	ProfileClass_print,
+	ASN_DER_ONLY_NULL(ProfileClass_print),
 	ProfileClass_constraint,
 	ProfileClass_decode_ber,
 	ProfileClass_encode_der,
-	ProfileClass_decode_xer,
-	ProfileClass_encode_xer,
+	ASN_DER_ONLY_NULL(ProfileClass_decode_xer),
+	ASN_DER_ONLY_NULL(ProfileClass_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_ProfileClass_tags_1,

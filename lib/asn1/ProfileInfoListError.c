@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_ProfileInfoListError = {
 	"ProfileInfoListError",
 	"ProfileInfoListError",
 	ProfileInfoListError_free,
-	ProfileInfoListError_print,
+	ASN_DER_ONLY_NULL(ProfileInfoListError_print),
 	ProfileInfoListError_constraint,
 	ProfileInfoListError_decode_ber,
 	ProfileInfoListError_encode_der,
-	ProfileInfoListError_decode_xer,
-	ProfileInfoListError_encode_xer,
+	ASN_DER_ONLY_NULL(ProfileInfoListError_decode_xer),
+	ASN_DER_ONLY_NULL(ProfileInfoListError_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_ProfileInfoListError_tags_1,

@@ -33,12 +33,12 @@ asn_TYPE_descriptor_t asn_DEF_allowedOperators_3 = {
 	"allowedOperators",
 	"allowedOperators",
 	SEQUENCE_OF_free,
-	SEQUENCE_OF_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_print),
 	SEQUENCE_OF_constraint,
 	SEQUENCE_OF_decode_ber,
 	SEQUENCE_OF_encode_der,
-	SEQUENCE_OF_decode_xer,
-	SEQUENCE_OF_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_allowedOperators_tags_3,
@@ -103,12 +103,12 @@ asn_TYPE_descriptor_t asn_DEF_ProfilePolicyAuthorisationRule = {
 	"ProfilePolicyAuthorisationRule",
 	"ProfilePolicyAuthorisationRule",
 	SEQUENCE_free,
-	SEQUENCE_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_print),
 	SEQUENCE_constraint,
 	SEQUENCE_decode_ber,
 	SEQUENCE_encode_der,
-	SEQUENCE_decode_xer,
-	SEQUENCE_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_ProfilePolicyAuthorisationRule_tags_1,

@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_ProfileState = {
 	"ProfileState",
 	"ProfileState",
 	ProfileState_free,
-	ProfileState_print,
+	ASN_DER_ONLY_NULL(ProfileState_print),
 	ProfileState_constraint,
 	ProfileState_decode_ber,
 	ProfileState_encode_der,
-	ProfileState_decode_xer,
-	ProfileState_encode_xer,
+	ASN_DER_ONLY_NULL(ProfileState_decode_xer),
+	ASN_DER_ONLY_NULL(ProfileState_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_ProfileState_tags_1,

@@ -99,12 +99,12 @@ asn_TYPE_descriptor_t asn_DEF_RemoteOpId = {
 	"RemoteOpId",
 	"RemoteOpId",
 	RemoteOpId_free,
-	RemoteOpId_print,
+	ASN_DER_ONLY_NULL(RemoteOpId_print),
 	RemoteOpId_constraint,
 	RemoteOpId_decode_ber,
 	RemoteOpId_encode_der,
-	RemoteOpId_decode_xer,
-	RemoteOpId_encode_xer,
+	ASN_DER_ONLY_NULL(RemoteOpId_decode_xer),
+	ASN_DER_ONLY_NULL(RemoteOpId_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_RemoteOpId_tags_1,

@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_RspCapability = {
 	"RspCapability",
 	"RspCapability",
 	RspCapability_free,
-	RspCapability_print,
+	ASN_DER_ONLY_NULL(RspCapability_print),
 	RspCapability_constraint,
 	RspCapability_decode_ber,
 	RspCapability_encode_der,
-	RspCapability_decode_xer,
-	RspCapability_encode_xer,
+	ASN_DER_ONLY_NULL(RspCapability_decode_xer),
+	ASN_DER_ONLY_NULL(RspCapability_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_RspCapability_tags_1,

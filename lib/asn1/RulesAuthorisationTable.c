@@ -31,12 +31,12 @@ asn_TYPE_descriptor_t asn_DEF_RulesAuthorisationTable = {
 	"RulesAuthorisationTable",
 	"RulesAuthorisationTable",
 	SEQUENCE_OF_free,
-	SEQUENCE_OF_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_print),
 	SEQUENCE_OF_constraint,
 	SEQUENCE_OF_decode_ber,
 	SEQUENCE_OF_encode_der,
-	SEQUENCE_OF_decode_xer,
-	SEQUENCE_OF_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_RulesAuthorisationTable_tags_1,

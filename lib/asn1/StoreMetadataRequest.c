@@ -125,12 +125,12 @@ asn_TYPE_descriptor_t asn_DEF_notificationConfigurationInfo_8 = {
 	"notificationConfigurationInfo",
 	"notificationConfigurationInfo",
 	SEQUENCE_OF_free,
-	SEQUENCE_OF_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_print),
 	SEQUENCE_OF_constraint,
 	SEQUENCE_OF_decode_ber,
 	SEQUENCE_OF_encode_der,
-	SEQUENCE_OF_decode_xer,
-	SEQUENCE_OF_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_notificationConfigurationInfo_tags_8,
@@ -170,12 +170,12 @@ asn_TYPE_descriptor_t asn_DEF_refArDo_14 = {
 	"refArDo",
 	"refArDo",
 	SEQUENCE_OF_free,
-	SEQUENCE_OF_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_print),
 	SEQUENCE_OF_constraint,
 	SEQUENCE_OF_decode_ber,
 	SEQUENCE_OF_encode_der,
-	SEQUENCE_OF_decode_xer,
-	SEQUENCE_OF_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_OF_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_refArDo_tags_14,
@@ -331,12 +331,12 @@ asn_TYPE_descriptor_t asn_DEF_StoreMetadataRequest = {
 	"StoreMetadataRequest",
 	"StoreMetadataRequest",
 	SEQUENCE_free,
-	SEQUENCE_print,
+	ASN_DER_ONLY_NULL(SEQUENCE_print),
 	SEQUENCE_constraint,
 	SEQUENCE_decode_ber,
 	SEQUENCE_encode_der,
-	SEQUENCE_decode_xer,
-	SEQUENCE_encode_xer,
+	ASN_DER_ONLY_NULL(SEQUENCE_decode_xer),
+	ASN_DER_ONLY_NULL(SEQUENCE_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_StoreMetadataRequest_tags_1,

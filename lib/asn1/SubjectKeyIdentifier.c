@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_SubjectKeyIdentifier = {
 	"SubjectKeyIdentifier",
 	"SubjectKeyIdentifier",
 	SubjectKeyIdentifier_free,
-	SubjectKeyIdentifier_print,
+	ASN_DER_ONLY_NULL(SubjectKeyIdentifier_print),
 	SubjectKeyIdentifier_constraint,
 	SubjectKeyIdentifier_decode_ber,
 	SubjectKeyIdentifier_encode_der,
-	SubjectKeyIdentifier_decode_xer,
-	SubjectKeyIdentifier_encode_xer,
+	ASN_DER_ONLY_NULL(SubjectKeyIdentifier_decode_xer),
+	ASN_DER_ONLY_NULL(SubjectKeyIdentifier_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_SubjectKeyIdentifier_tags_1,

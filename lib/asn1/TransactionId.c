@@ -117,12 +117,12 @@ asn_TYPE_descriptor_t asn_DEF_TransactionId = {
 	"TransactionId",
 	"TransactionId",
 	TransactionId_free,
-	TransactionId_print,
+	ASN_DER_ONLY_NULL(TransactionId_print),
 	TransactionId_constraint,
 	TransactionId_decode_ber,
 	TransactionId_encode_der,
-	TransactionId_decode_xer,
-	TransactionId_encode_xer,
+	ASN_DER_ONLY_NULL(TransactionId_decode_xer),
+	ASN_DER_ONLY_NULL(TransactionId_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_TransactionId_tags_1,

@@ -98,12 +98,12 @@ asn_TYPE_descriptor_t asn_DEF_UICCCapability = {
 	"UICCCapability",
 	"UICCCapability",
 	UICCCapability_free,
-	UICCCapability_print,
+	ASN_DER_ONLY_NULL(UICCCapability_print),
 	UICCCapability_constraint,
 	UICCCapability_decode_ber,
 	UICCCapability_encode_der,
-	UICCCapability_decode_xer,
-	UICCCapability_encode_xer,
+	ASN_DER_ONLY_NULL(UICCCapability_decode_xer),
+	ASN_DER_ONLY_NULL(UICCCapability_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_UICCCapability_tags_1,

@@ -17,14 +17,14 @@ asn_TYPE_descriptor_t asn_DEF_UTF8String = {
 	"UTF8String",
 	"UTF8String",
 	OCTET_STRING_free,
-	UTF8String_print,
+	ASN_DER_ONLY_NULL(UTF8String_print),
 	UTF8String_constraint,      /* Check for invalid codes, etc. */
 	OCTET_STRING_decode_ber,    /* Implemented in terms of OCTET STRING */
 	OCTET_STRING_encode_der,
-	OCTET_STRING_decode_xer_utf8,
-	OCTET_STRING_encode_xer_utf8,
-	OCTET_STRING_decode_uper,
-	OCTET_STRING_encode_uper,
+	ASN_DER_ONLY_NULL(OCTET_STRING_decode_xer_utf8),
+	ASN_DER_ONLY_NULL(OCTET_STRING_encode_xer_utf8),
+	ASN_DER_ONLY_NULL(OCTET_STRING_decode_uper),
+	ASN_DER_ONLY_NULL(OCTET_STRING_encode_uper),
 	0, /* Use generic outmost tag fetcher */
 	asn_DEF_UTF8String_tags,
 	sizeof(asn_DEF_UTF8String_tags)

@@ -123,12 +123,12 @@ asn_TYPE_descriptor_t asn_DEF_UTF8String64 = {
 	"UTF8String64",
 	"UTF8String64",
 	UTF8String64_free,
-	UTF8String64_print,
+	ASN_DER_ONLY_NULL(UTF8String64_print),
 	UTF8String64_constraint,
 	UTF8String64_decode_ber,
 	UTF8String64_encode_der,
-	UTF8String64_decode_xer,
-	UTF8String64_encode_xer,
+	ASN_DER_ONLY_NULL(UTF8String64_decode_xer),
+	ASN_DER_ONLY_NULL(UTF8String64_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_UTF8String64_tags_1,

@@ -117,12 +117,12 @@ asn_TYPE_descriptor_t asn_DEF_VersionType = {
 	"VersionType",
 	"VersionType",
 	VersionType_free,
-	VersionType_print,
+	ASN_DER_ONLY_NULL(VersionType_print),
 	VersionType_constraint,
 	VersionType_decode_ber,
 	VersionType_encode_der,
-	VersionType_decode_xer,
-	VersionType_encode_xer,
+	ASN_DER_ONLY_NULL(VersionType_decode_xer),
+	ASN_DER_ONLY_NULL(VersionType_encode_xer),
 	0, 0,	/* No PER support, use "-gen-PER" to enable */
 	0,	/* Use generic outmost tag fetcher */
 	asn_DEF_VersionType_tags_1,

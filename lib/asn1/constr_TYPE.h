@@ -44,6 +44,20 @@ typedef struct asn_struct_ctx_s {
 #include <constraints.h>	/* Subtype constraints support */
 
 /*
+ * libesimlpa: the library only decodes BER, encodes DER and checks
+ * constraints. asn1/regen.sh wraps the printer and XER/PER slots of every
+ * type table in ASN_DER_ONLY_NULL(); with ESIMLPA_ASN1_DER_ONLY defined they
+ * hold NULL, so nothing references that code and --gc-sections drops it.
+ * Calling one of them (asn_fprint(), xer_encode(), uper_decode(), ...) is
+ * then a NULL call: the library never does.
+ */
+#ifdef	ESIMLPA_ASN1_DER_ONLY
+#define	ASN_DER_ONLY_NULL(fn)	0
+#else
+#define	ASN_DER_ONLY_NULL(fn)	fn
+#endif
+
+/*
  * Free the structure according to its specification.
  * If (free_contents_only) is set, the wrapper structure itself (struct_ptr)
  * will not be freed. (It may be useful in case the structure is allocated

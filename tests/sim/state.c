@@ -651,7 +651,7 @@ static cJSON *profile_json(const struct se_profile *p)
 
 static cJSON *state_json(const struct se_state *st)
 {
-    cJSON *root = cJSON_CreateObject(), *a;
+    cJSON *root = cJSON_CreateObject(), *a = NULL;   /* NULL: GCC -Os warns */
     bool ok = root && cJSON_AddNumberToObject(root, "format_version", STATE_FORMAT_VERSION) &&
               cJSON_AddStringToObject(root, "eid", st->eid) &&
               (st->default_dp ? cJSON_AddStringToObject(root, "default_dp_address", st->default_dp)
@@ -697,7 +697,7 @@ static cJSON *state_json(const struct se_state *st)
     ok = ok && (a = cJSON_CreateArray()) && add_item(root, "rat", a);
     for (size_t i = 0; ok && i < st->n_rat; i++) {
         const struct se_rat_rule *r = &st->rat[i];
-        cJSON *o = cJSON_CreateObject(), *ops;
+        cJSON *o = cJSON_CreateObject(), *ops = NULL;
         ok = o && cJSON_AddItemToArray(a, o) &&
              add_item(o, "ppr_bits", bits_json(r->ppr, NULL, 0)) &&
              add_item(o, "flags_bits", bits_json(r->flags, NULL, 0)) &&

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Yocto/OpenEmbedded recipe for libesimlpa (the library) and esimlpa (the CLI,
-# package libesimlpa-cli): a firmware build, without the test doubles, tests
-# or docs (meson options -Dtests=false -Ddocs=false). Needs meta-oe (cjson,
+# package libesimlpa-cli): a firmware build (-Dfirmware=true: -Os, whatever
+# FULL_OPTIMIZATION says), without the test doubles, tests or docs (meson
+# options -Dtests=false -Ddocs=false). Needs meta-oe (cjson,
 # pcsc-lite). Put it in your layer, set SRC_URI / SRCREV to your copy of the
 # sources, then: bitbake libesimlpa. Sizes: contrib/README.md.
 SUMMARY = "GSMA SGP.22 eSIM Local Profile Assistant library and CLI"
@@ -22,7 +23,7 @@ DEPENDS = "openssl curl pcsc-lite cjson"
 
 inherit meson pkgconfig
 
-EXTRA_OEMESON = "-Dtests=false -Ddocs=false -Dfuzzing=false -Dasn1_asserts=false"
+EXTRA_OEMESON = "-Dfirmware=true -Dtests=false -Ddocs=false -Dfuzzing=false -Dasn1_asserts=false"
 
 PACKAGES =+ "${PN}-cli ${PN}-test-ci"
 FILES:${PN}-cli = "${bindir}/esimlpa"
