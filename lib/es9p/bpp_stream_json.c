@@ -188,6 +188,14 @@ static int value_char(struct esimlpa__bpp_json *j, unsigned c)
     return b64_char(j, c);
 }
 
+/* A body that is not one JSON object (the reason names no member). */
+static int refuse(struct esimlpa__bpp_json *j, const char *why)
+{
+    snprintf(j->why, sizeof j->why, "%s", why);
+    j->failed = 1;
+    return -1;
+}
+
 /* One character outside the value: lexed for the member, kept as text. */
 static int text_char(struct esimlpa__bpp_json *j, unsigned c)
 {
@@ -212,6 +220,13 @@ static int text_char(struct esimlpa__bpp_json *j, unsigned c)
     }
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
         return rest_put(j, (char)c);
+    /* Only one top-level object is an answer (es9p_http.c parse_json): a
+     * second value, or a top-level array, must not feed its "keys" to the
+     * sink (and on to the eUICC) before the whole body is refused. */
+    if (j->ended)
+        return refuse(j, "response body has data after the JSON value");
+    if (j->depth == 0 && c != '{')
+        return refuse(j, "response body is not a JSON object");
     if (j->after_key == 1) {
         j->after_key = c == ':' ? 2 : 0;
         if (c == ':')

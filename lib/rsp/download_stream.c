@@ -14,6 +14,11 @@
 #include "../es10/es10_bpp_stream.h"
 
 #define MAC_LEN 8
+/* What is held before the metadata check: BF23, A0 with its 87s (one
+ * ConfigureISDP), the A1 header and the 88s (StoreMetadata, a few KB with
+ * an icon of at most 1024 bytes). More is refused: a hostile package must
+ * not make the held part grow with the body. */
+#define HELD_MAX ((size_t)64 << 10)
 
 struct rx {
     esimlpa_ctx *ctx;
@@ -51,6 +56,13 @@ static int append(struct rx *x, uint8_t **buf, size_t *len, const uint8_t *p, si
 
 static int hold(struct rx *x, const struct esimlpa__bpp_piece *pc)
 {
+    if (pc->len > HELD_MAX - x->held_len) {
+        x->reason = ESIMLPA__CANCEL_METADATA_MISMATCH;
+        return x->rc = esimlpa__fail(x->ctx, ESIMLPA_EMETADATA_MISMATCH,
+                                     "getBoundProfilePackage: no readable metadata in the bound "
+                                     "profile package (more than %zu bytes before the end of A1)",
+                                     HELD_MAX);
+    }
     size_t *ns = realloc(x->held_seg, (x->n_held + 1) * sizeof *ns);
     if (!ns)
         return oom(x);

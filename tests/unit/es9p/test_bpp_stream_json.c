@@ -120,9 +120,10 @@ static void roundtrip(size_t n, int escapes, int order)
     free(v);
 }
 
+static struct out o;
+
 static void refused(const char *body, const char *why)
 {
-    static struct out o;
     for (int mode = 0; mode < 3; mode++) {
         struct esimlpa__bpp_json j;
         CHECK_INT(scan(body, mode, &j, &o), -1);
@@ -140,7 +141,6 @@ int main(void)
                 roundtrip(sizes[i], esc, order);
 
     /* \u escapes and unpadded base64 ("ABC" is QUJD, "AB" is QUI). */
-    static struct out o;
     struct esimlpa__bpp_json j;
     CHECK_INT(scan("{\"boundProfilePackage\":\"\\u0051UJDQUI\"}", 1, &j, &o), 0);
     CHECK(o.n == 5 && memcmp(o.p, "ABCAB", 5) == 0);
@@ -165,6 +165,16 @@ int main(void)
     refused("{\"boundProfilePackage\":\"QUJDQUJD", "boundProfilePackage is cut short");
     refused("{\"boundProfilePackage\":\"QUJD\",\"boundProfilePackage\":\"QUJD\"}",
             "boundProfilePackage appears twice");
+    /* Not one JSON object: refused before a "key" of a top-level array or of
+     * a second value hands anything to the sink (the eUICC). */
+    refused("[1,\"boundProfilePackage\":\"QUJD\"]", "response body is not a JSON object");
+    CHECK_INT(o.n, 0);
+    refused(" \"boundProfilePackage\":\"QUJD\"", "response body is not a JSON object");
+    CHECK_INT(o.n, 0);
+    refused("{\"header\":{}} {\"boundProfilePackage\":\"QUJD\"}",
+            "response body has data after the JSON value");
+    CHECK_INT(o.n, 0);
+    refused("{\"boundProfilePackage\":\"QUJD\"}}", "response body has data after the JSON value");
     /* The rest of the object is bounded. */
     size_t big = ESIMLPA__BPP_JSON_REST_MAX + 10;
     char *pad = malloc(big + 64);

@@ -510,6 +510,76 @@ static void test_metadata_mismatch(esimlpa_ctx *ctx, struct fake_card *fc)
     check_has(esimlpa_ctx_last_error(ctx), "iccid");
 }
 
+/* DER length of @n at @p; its size. */
+static size_t der_len(uint8_t *p, size_t n)
+{
+    if (n < 0x80) {
+        p[0] = (uint8_t)n;
+        return 1;
+    }
+    size_t k = n < 0x100 ? 1 : n < 0x10000 ? 2 : 3;
+    p[0] = (uint8_t)(0x80 | k);
+    for (size_t i = 0; i < k; i++)
+        p[1 + i] = (uint8_t)(n >> (8 * (k - 1 - i)));
+    return 1 + k;
+}
+
+/* A hostile package: A0 with 17 87s of 4 KB (the metadata check can only
+ * come after them, so they would all be held) before A1. Held back is
+ * bounded (64 KB): refused as no readable metadata, cancelled on both
+ * sides, nothing sent to the eUICC. */
+static void test_held_bounded(esimlpa_ctx *ctx, struct fake_card *fc)
+{
+    enum { N87 = 17, V87 = 4088 };
+    static uint8_t a0[N87 * (V87 + 4)], bpp[N87 * (V87 + 4) + 1024];
+    size_t na0 = 0;
+    for (int i = 0; i < N87; i++) {
+        a0[na0++] = 0x87;
+        na0 += der_len(a0 + na0, V87);
+        memset(a0 + na0, 0x11, V87);
+        na0 += V87;
+    }
+    uint8_t tail[512];
+    size_t nt = t_bytes("A1 ( 88 ( " MD " 0102030405060708 ) ) A3 ( 86 ( 2222222222222222 ) )",
+                        tail, sizeof tail);
+    uint8_t bf23[64];
+    size_t nb = t_bytes("BF23 ( 82 01 01 80 ( " TID_HEX " ) )", bf23, sizeof bf23);
+    uint8_t a0h[8];
+    size_t na0h = 1 + der_len(a0h + 1, na0);
+    a0h[0] = 0xA0;
+    size_t inner = nb + na0h + na0 + nt, n = 0;
+    bpp[n++] = 0xBF;
+    bpp[n++] = 0x36;
+    n += der_len(bpp + n, inner);
+    memcpy(bpp + n, bf23, nb);
+    n += nb;
+    memcpy(bpp + n, a0h, na0h);
+    n += na0h;
+    memcpy(bpp + n, a0, na0);
+    n += na0;
+    memcpy(bpp + n, tail, nt);
+    n += nt;
+    char *b = esimlpa__b64_encode(bpp, n);
+
+    http_reset();
+    card_start(fc);
+    fake_card_expect(fc, AUTH_REQ("MATCH-1"), AUTH_OK);
+    fake_card_expect(fc, PREP_REQ("00"), PREP_OK);
+    fake_card_expect(fc, CANCEL_REQ("04"), CANCEL_OK("04"));
+    http_init_auth();
+    http_auth_client(MD, SS2("00"));
+    http_expect("getBoundProfilePackage", 200,
+                "{" OK_HDR ",\"transactionId\":\"" TID_HEX "\",\"boundProfilePackage\":\"%s\"}", b);
+    http_cancel();
+    free(b);
+    struct esimlpa_download_options o = opts(AC);
+    CHECK_INT(esimlpa_download_run(ctx, &o, NULL), ESIMLPA_EMETADATA_MISMATCH);
+    CHECK(http_ok());
+    CHECK_STR(esimlpa_ctx_last_error(ctx),
+              "getBoundProfilePackage: no readable metadata in the bound profile package (more "
+              "than 65536 bytes before the end of A1); session cancelled");
+}
+
 /* An error PIR ends the session on the eUICC: it is delivered as a
  * notification (and removed), no cancel is sent. */
 static void test_pir_error(esimlpa_ctx *ctx, struct fake_card *fc)
@@ -738,6 +808,7 @@ int main(void)
     RUN(test_authenticate_client_failed);
     RUN(test_prepare_refused);
     RUN(test_metadata_mismatch);
+    RUN(test_held_bounded);
     RUN(test_pir_error);
     RUN(test_notification_not_delivered);
     RUN(test_keep_notification);
