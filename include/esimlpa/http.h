@@ -152,7 +152,10 @@ struct esimlpa_curl_options {
     const char *const *resolve;  /**< NULL-terminated "host:port:address" entries, like curl --resolve */
     long connect_timeout_ms;     /**< 0: 10000 */
     long total_timeout_ms;       /**< per request; 0: 60000. A streamed request (post_stream)
-                                      is given up only after this long without a byte. */
+                                      is given up after this long without a byte, or when
+                                      its body, after this long of network time (the
+                                      receiver's time not counted), averages under
+                                      1024 bytes/s. */
     size_t max_response;         /**< bytes; 0: 4 MiB */
     int allow_plain_http;        /**< non-zero allows http:// URLs (tests only); default refuses */
     /* version 2 */

@@ -51,6 +51,8 @@ struct rx_state {
     void *chunk_user;
     int consumer_stop;       /* chunk returned non-zero */
     long long last_rx_ms;    /* streamed: when the last byte came (stall limit) */
+    long long first_rx_ms;   /* streamed: when the first body byte came (0: none yet) */
+    long long cb_ms;         /* streamed: time spent in the receiver (the card's) */
 };
 
 static long long now_ms(void)
@@ -138,8 +140,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
         curl_easy_getinfo(ct->easy, CURLINFO_RESPONSE_CODE, &head.status);
         head.admin_protocol = rx->admin_protocol;
         rx->len += n;
+        long long t0 = now_ms();
+        if (!rx->first_rx_ms)
+            rx->first_rx_ms = t0;
         int stop = rx->chunk(rx->chunk_user, &head, (const uint8_t *)data, n) != 0;
         rx->last_rx_ms = now_ms();   /* after the receiver's own time (the card) */
+        rx->cb_ms += rx->last_rx_ms - t0;
         if (stop) {
             rx->consumer_stop = 1;
             return 0;
@@ -622,6 +628,24 @@ static void curl_set_abort(void *user, int (*should_abort)(void *), void *abort_
  */
 static CURLcode perform_added(struct curl_transport *ct, CURL *e, int *aborted);
 
+/*
+ * A streamed answer has no total time limit (the eUICC loads it meanwhile),
+ * so a server that trickles bytes just inside the stall limit could hold a
+ * download for hours. Once the body has run for total_ms of network time
+ * (wall time minus the receiver's, i.e. the card's), it must average
+ * MIN_STREAM_BPS: 8 kbit/s, below any data network (GPRS carries 20-50).
+ */
+#define MIN_STREAM_BPS 1024
+
+static int too_slow(const struct curl_transport *ct)
+{
+    const struct rx_state *rx = &ct->rx;
+    if (!rx->first_rx_ms)
+        return 0;   /* no body yet: the stall limit applies */
+    long long net = now_ms() - rx->first_rx_ms - rx->cb_ms;
+    return net > ct->total_ms && (long long)rx->len * 1000 < (long long)MIN_STREAM_BPS * net;
+}
+
 static CURLcode perform(struct curl_transport *ct, CURL *e, int *aborted)
 {
     *aborted = 0;
@@ -648,6 +672,13 @@ static CURLcode perform_added(struct curl_transport *ct, CURL *e, int *aborted)
             /* A streamed answer has no total limit, only this stall limit. */
             snprintf(ct->errbuf, sizeof ct->errbuf, "no data from the server for %ld ms",
                      ct->total_ms);
+            res = CURLE_OPERATION_TIMEDOUT;
+            break;
+        }
+        if (ct->rx.chunk && too_slow(ct)) {
+            snprintf(ct->errbuf, sizeof ct->errbuf,
+                     "the server sends under %d bytes/s (a streamed answer must keep that rate "
+                     "after its first %ld ms)", MIN_STREAM_BPS, ct->total_ms);
             res = CURLE_OPERATION_TIMEDOUT;
             break;
         }

@@ -23,7 +23,7 @@ case_() {
     local spec=$1 want_rc=$2 want=$3 before after
     h_server $SM smdp nist "" --verbose --fault "$spec"
     before=$(segments)
-    run "${TLS[@]}" profile download -a "$AC" --yes --no-recover
+    run "${TLS[@]}" ${CLI_EXTRA:-} profile download -a "$AC" --yes --no-recover
     after=$(segments)
     [ "$RC" = "$want_rc" ] || fail "$spec: exit $RC, expected $want_rc ($ERR)"
     [ "$(grep -c '^esimlpa: ' <<<"$ERR")" = 1 ] || fail "$spec: not exactly one error line: $ERR"
@@ -50,6 +50,23 @@ case_ getBoundProfilePackage:bpp-tlv 2 \
 # The connection drops half-way through the body.
 case_ getBoundProfilePackage:close-mid-body 2 \
     "esimlpa: profile download: getBoundProfilePackage: POST $URL failed: connection closed before the whole response arrived \(transfer closed with [0-9]+ bytes remaining to read\); session cancelled"
+# A server that trickles the body (900 bytes/s, under the 1024 bytes/s a
+# streamed answer must keep): given up once the body has run for --timeout
+# seconds of network time, instead of holding the download for minutes.
+CLI_EXTRA="--timeout 3" case_ getBoundProfilePackage:trickle=900 2 \
+    "esimlpa: profile download: getBoundProfilePackage: POST $URL failed: no answer in time \(card, modem or server\) \(the server sends under 1024 bytes/s \(a streamed answer must keep that rate after its first 3000 ms\)\); session cancelled"
+
+# A server that does not answer at all: the stall limit (--timeout) ends it
+# before anything reached the eUICC; cancelled on both sides.
+h_server $SM smdp nist "" --verbose --fault getBoundProfilePackage:delay=8000
+before=$(segments)
+run "${TLS[@]}" --timeout 2 profile download -a "$AC" --yes --no-recover
+expect_rc 2 "a silent getBoundProfilePackage"
+[ "$(grep '^esimlpa: ' <<<"$ERR")" = "esimlpa: profile download: getBoundProfilePackage: POST $URL failed: no answer in time (card, modem or server) (no data from the server for 2000 ms); session cancelled" ] \
+    || fail "silent getBoundProfilePackage: $ERR"
+[ "$(segments)" = "$before" ] || fail "silent getBoundProfilePackage: segments reached the eUICC"
+[ "$(h_order $SM TEST-100K state)" = available ] || fail "silent server: order $(h_order $SM TEST-100K state)"
+h_stop_servers
 
 # Without a fault the same download installs (the eUICC saw every segment).
 h_server $SM smdp nist

@@ -7,6 +7,7 @@
  *   close-mid-body         send the headers and half the body, then close
  *   truncate               announce more body bytes than sent, then close
  *   corrupt                flip a byte in the middle of the body
+ *   trickle=BPS            write the body at BPS bytes per second (a slow or hostile server)
  *   bpp-tlv                (getBoundProfilePackage) a valid answer whose package has the
  *                          tag of its middle 86 segment changed to 85: well-formed JSON and
  *                          base64, a TLV error half-way through the package
@@ -87,6 +88,12 @@ int smdpp_fault_parse(const char *spec, struct smdpp_fault *f, char *err, size_t
                    strlen(val) < sizeof f->pause_file) {
             strcpy(f->pause_file, val);
             f->kind = FAULT_PAUSE;
+        } else if (!strcmp(tok, "trickle") && val) {
+            unsigned long b = strtoul(val, &end, 10);
+            if (*end || b == 0 || b > 100000000 || val[0] == '-')
+                goto bad;
+            f->trickle_bps = b;
+            f->kind = FAULT_TRICKLE;
         } else if (!strcmp(tok, "close-before") && !val) {
             f->kind = FAULT_CLOSE_BEFORE;
         } else if (!strcmp(tok, "close-mid-body") && !val) {
@@ -103,7 +110,7 @@ int smdpp_fault_parse(const char *spec, struct smdpp_fault *f, char *err, size_t
     }
     if (!f->kind) {
         snprintf(err, errlen, "fault '%s': no kind (status=S/R, http=N, delay=MS, close-before, "
-                 "close-mid-body, truncate, corrupt, pause=FILE, bpp-tlv)", spec);
+                 "close-mid-body, truncate, corrupt, trickle=BPS, pause=FILE, bpp-tlv)", spec);
         return -1;
     }
     return 0;

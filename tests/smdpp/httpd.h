@@ -51,6 +51,7 @@ enum httpd_fault {
     HTTPD_FAULT_CLOSE_MID_BODY,  /**< send the headers and half the body, then close */
     HTTPD_FAULT_TRUNCATE,        /**< announce fault_arg (0: 16) more bytes than sent, then close */
     HTTPD_FAULT_CORRUPT,         /**< invert body byte at offset fault_arg (>= len: the middle one) */
+    HTTPD_FAULT_TRICKLE,         /**< write the body at fault_arg bytes per second */
 };
 
 #define HTTPD_MAX_RESPONSE_HEADERS 16

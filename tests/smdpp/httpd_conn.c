@@ -270,7 +270,8 @@ static int send_response(struct conn *c, struct httpd_response *resp, int keep_a
     if (!keep_alive)
         sb_str(&s, "Connection: close\r\n");
     sb_str(&s, "\r\n");
-    unsigned long bps = c->h->cfg.bandwidth_bps;
+    unsigned long bps = resp->fault == HTTPD_FAULT_TRICKLE && resp->fault_arg
+                            ? (unsigned long)resp->fault_arg : c->h->cfg.bandwidth_bps;
     if (send_len && !bps)
         sb_add(&s, resp->body, send_len);
     int rc = s.oom ? -1 : conn_write(c, s.p, s.len);

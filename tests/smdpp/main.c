@@ -26,7 +26,7 @@ static void usage(FILE *f)
           "         [--bandwidth BYTES_PER_S] [--tls-delay MS] [--verbose]\n"
           "  --dsauth-cert/--dsauth-key are aliases of --dpauth-* for --role smds.\n"
           "  fault SPEC: FUNCTION:(status=S/R|http=N|delay=MS|close-before|close-mid-body|\n"
-          "              truncate|corrupt|pause=FILE|bpp-tlv)[:count=N]\n"
+          "              truncate|corrupt|trickle=BPS|pause=FILE|bpp-tlv)[:count=N]\n"
           "  --bandwidth: response bodies are written at this rate (timed chunks).\n"
           "  --tls-delay: each TLS handshake's first server flight waits MS ms.\n"
           "  Prints \"listening on PORT\" when ready; SIGTERM/SIGINT exit cleanly.\n", f);

@@ -96,6 +96,7 @@ static void apply_post_fault(struct smdpp *s, int fn, struct httpd_response *res
     case FAULT_CLOSE_MID_BODY: resp->fault = HTTPD_FAULT_CLOSE_MID_BODY; break;
     case FAULT_TRUNCATE: resp->fault = HTTPD_FAULT_TRUNCATE; break;
     case FAULT_CORRUPT: resp->fault = HTTPD_FAULT_CORRUPT; resp->fault_arg = (size_t)-1; break;
+    case FAULT_TRICKLE: resp->fault = HTTPD_FAULT_TRICKLE; resp->fault_arg = f->trickle_bps; break;
     default: break;
     }
 }

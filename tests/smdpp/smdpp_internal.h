@@ -63,7 +63,7 @@ struct smdpp_session {
 
 enum fault_kind {
     FAULT_STATUS = 1, FAULT_HTTP, FAULT_DELAY, FAULT_CLOSE_BEFORE, FAULT_CLOSE_MID_BODY,
-    FAULT_TRUNCATE, FAULT_CORRUPT, FAULT_PAUSE, FAULT_BPP_TLV
+    FAULT_TRUNCATE, FAULT_CORRUPT, FAULT_PAUSE, FAULT_BPP_TLV, FAULT_TRICKLE
 };
 
 struct smdpp_fault {
@@ -72,6 +72,7 @@ struct smdpp_fault {
     char subject[16], reason[16];
     int http;
     unsigned delay_ms;
+    unsigned long trickle_bps;  /* FAULT_TRICKLE */
     char pause_file[200];   /* FAULT_PAUSE */
     unsigned count;         /* 0: always */
     unsigned used;
