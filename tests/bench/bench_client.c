@@ -84,7 +84,7 @@ static void http_meter_reset(void *user)
 
 struct op_spec {
     const char *name;
-    unsigned expected[5];   /* ES10 request tags needed once each (0-terminated) */
+    unsigned expected[6];   /* ES10 request tags needed once each (0-terminated) */
     int per_notification;   /* + one RemoveNotificationFromList (BF30) per notification */
 };
 
@@ -92,7 +92,10 @@ static const struct op_spec ops[] = {
     /* GetEUICCChallenge, GetEUICCInfo1, AuthenticateServer, PrepareDownload;
      * GetRAT only when the profile carries PPRs (§2.9.2.2); LoadBoundProfilePackage per
      * BPP segment; RemoveNotificationFromList */
-    { "download", { 0xBF2E, 0xBF20, 0xBF38, 0xBF43, 0xBF21 }, 1 },
+    /* GetEUICCChallenge, EUICCInfo1, AuthenticateServer, GetRAT (PPRs only),
+     * PrepareDownload, and ListNotification: the pending-notification
+     * recovery before every download (issue 10 item 3) */
+    { "download", { 0xBF2E, 0xBF20, 0xBF38, 0xBF43, 0xBF21, 0xBF28 }, 1 },
     { "info", { 0xBF3E, 0xBF22, 0xBF3C, 0 }, 0 },            /* GetEID, EUICCInfo2, addresses */
     { "list", { 0xBF2D, 0, 0, 0 }, 0 },                       /* GetProfilesInfo */
     { "enable", { 0xBF31, 0, 0, 0 }, 0 },
@@ -118,7 +121,7 @@ struct result {
  * of the ProfileInstallationResult. Anything else is listed as extra. */
 static void compute_minimum(const struct apdu_meter *m, struct result *r)
 {
-    int used[5] = { 0 };
+    int used[6] = { 0 };
     size_t bf30 = 0;
     r->apdus_min = 3;
     r->extra = cJSON_CreateArray();
@@ -142,7 +145,7 @@ static void compute_minimum(const struct apdu_meter *m, struct result *r)
         cJSON_AddNumberToObject(o, "min", min);
         cJSON_AddItemToArray(r->commands, o);
         int needed = 0;
-        for (int k = 0; k < 5 && r->spec->expected[k]; k++)
+        for (int k = 0; k < 6 && r->spec->expected[k]; k++)
             if (r->spec->expected[k] == c->tag && !used[k]) {
                 used[k] = 1;
                 needed = 1;
@@ -179,8 +182,9 @@ static int run_op(esimlpa_ctx *ctx, struct esimlpa_http_transport *http, const c
     if (!strcmp(op, "download")) {
         struct esimlpa_download_options o = { .version = ESIMLPA_DOWNLOAD_OPTIONS_VERSION,
                                               .activation_code = arg, .http = http };
-        struct esimlpa_download_result res = { .struct_size = sizeof res };
+        struct esimlpa_download_result res;
         memset(&res, 0, sizeof res);
+        res.struct_size = sizeof res;   /* after the memset: 0 would get nothing back */
         int rc = esimlpa_download_run(ctx, &o, &res);
         snprintf(r->iccid, sizeof r->iccid, "%s", res.iccid);
         r->notifications = res.notification_delivered ? 1 : 0;
