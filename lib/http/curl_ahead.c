@@ -3,64 +3,60 @@
  * not reuse a CURLOPT_CONNECT_ONLY connection for a later request, and a
  * transfer given up by a callback closes its connection: so the prepared
  * request is the real one, with a Content-Length (SGP.22 §6.1.1: no chunked
- * encoding) and a body that comes later, through a read callback that
- * pauses until then. */
-#include <stdio.h>
+ * encoding). Its body is a CURLOPT_POSTFIELDS buffer filled later: curl's
+ * pre-request callback (7.80), called after connect and TLS, holds the
+ * request until then. A read callback would do too, but makes curl allocate
+ * its upload buffer (16 KB) for the rest of the transfer: on the heap peak. */
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "http/curl_ahead.h"
 
-#define WORKER_POLL_MS 1000   /* curl_multi_wakeup ends a wait at once */
+/* A round of the worker lasts at most this long, and each wakes the owner
+ * waiting in finish() to ask its abort hook (set_abort contract: at least
+ * every 100 ms). curl_multi_wakeup ends a wait at once. No timed condition
+ * wait: helgrind reports glibc's own broadcast inside a timed-out one. */
+#define WORKER_POLL_MS 50
 
-static size_t on_read(char *buf, size_t size, size_t nitems, void *user)
+/* Runs before each request is sent (a retry too). Only a worker waits. */
+static int on_prereq(void *user, char *primary_ip, char *local_ip, int primary_port,
+                     int local_port)
 {
+    (void)primary_ip, (void)local_ip, (void)primary_port, (void)local_port;
     struct esimlpa__curl_ahead *a = user;
-    if (!a->have_body) {
-        /* Headers are out; the body is not known yet: hold the transfer. */
-        a->paused = 1;
-        return CURL_READFUNC_PAUSE;
-    }
-    size_t n = size * nitems, left = a->len - a->off;
-    if (n > left)
-        n = left;
-    if (n)
-        memcpy(buf, a->body + a->off, n);
-    a->off += n;
-    return n;
-}
-
-/* A retried request (a reused connection found dead) rewinds the body. */
-static int on_seek(void *user, curl_off_t offset, int origin)
-{
-    struct esimlpa__curl_ahead *a = user;
-    if (origin != SEEK_SET || offset < 0)
-        return CURL_SEEKFUNC_CANTSEEK;
-    if (!a->have_body)
-        return offset == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
-    if ((size_t)offset > a->len)
-        return CURL_SEEKFUNC_FAIL;
-    a->off = (size_t)offset;
-    return CURL_SEEKFUNC_OK;
+    if (!a->running)
+        return CURL_PREREQFUNC_OK;   /* a plain post() in the owner's thread */
+    pthread_mutex_lock(&a->mu);
+    while (!a->have_body && !a->stop)
+        pthread_cond_wait(&a->cv, &a->mu);
+    int go = !a->stop;
+    pthread_mutex_unlock(&a->mu);
+    return go ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT;
 }
 
 CURLcode esimlpa__curl_ahead_setopts(CURL *e, struct esimlpa__curl_ahead *a)
 {
-    CURLcode rc = curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+    CURLcode rc = curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
     if (rc == CURLE_OK)
-        rc = curl_easy_setopt(e, CURLOPT_READDATA, a);
-    if (rc == CURLE_OK)
-        rc = curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
-    if (rc == CURLE_OK)
-        rc = curl_easy_setopt(e, CURLOPT_SEEKDATA, a);
+        rc = curl_easy_setopt(e, CURLOPT_PREREQDATA, a);
     return rc;
 }
 
-/* Drive the transfer until it wants the body, ends, or the owner calls. */
+static int stopping(struct esimlpa__curl_ahead *a)
+{
+    pthread_mutex_lock(&a->mu);
+    int s = a->stop;
+    pthread_mutex_unlock(&a->mu);
+    return s;
+}
+
+/* Drive the transfer to its end, or until the owner gives up. */
 static void *worker(void *arg)
 {
     struct esimlpa__curl_ahead *a = arg;
-    while (!atomic_load(&a->stop_flag)) {
+    while (!stopping(a)) {
         int running = 0, queued = 0;
         CURLMcode mc = curl_multi_perform(a->multi, &running);
         if (mc != CURLM_OK) {
@@ -73,31 +69,82 @@ static void *worker(void *arg)
                 a->done = 1;
                 a->result = m->data.result;
             }
-        if (a->done || a->paused || !running)
+        if (a->done || !running)
             break;
+        pthread_mutex_lock(&a->mu);
+        pthread_cond_broadcast(&a->cv);   /* a tick for finish() */
+        pthread_mutex_unlock(&a->mu);
         if (curl_multi_poll(a->multi, NULL, 0, WORKER_POLL_MS, NULL) != CURLM_OK)
             break;
     }
+    pthread_mutex_lock(&a->mu);
+    a->finished = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
     return NULL;
+}
+
+static void drop_buf(struct esimlpa__curl_ahead *a)
+{
+    if (!a->buf)
+        return;
+    /* the handle must not keep pointing at it */
+    curl_easy_setopt(a->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)0);
+    curl_easy_setopt(a->easy, CURLOPT_POSTFIELDS, "");
+    OPENSSL_cleanse(a->buf, a->body_len);
+    free(a->buf);
+    a->buf = NULL;
+}
+
+static int sync_init(struct esimlpa__curl_ahead *a)
+{
+    if (pthread_cond_init(&a->cv, NULL) != 0)
+        return -1;
+    if (pthread_mutex_init(&a->mu, NULL) != 0) {
+        pthread_cond_destroy(&a->cv);
+        return -1;
+    }
+    return 0;
+}
+
+static void join(struct esimlpa__curl_ahead *a)
+{
+    pthread_join(a->worker, NULL);
+    a->running = 0;
+    pthread_mutex_destroy(&a->mu);
+    pthread_cond_destroy(&a->cv);
 }
 
 int esimlpa__curl_ahead_start(struct esimlpa__curl_ahead *a, CURLM *multi, CURL *e)
 {
     a->multi = multi;
     a->easy = e;
-    a->paused = a->done = 0;
+    a->stop = a->have_body = a->finished = a->done = 0;
     a->result = CURLE_OK;
-    a->body = NULL;
-    a->len = a->off = 0;
-    a->have_body = 0;
-    atomic_store(&a->stop_flag, 0);
-    if (curl_multi_add_handle(multi, e) != CURLM_OK)
+    a->buf = malloc(a->body_len ? a->body_len : 1);
+    if (!a->buf)
         return -1;
-    if (pthread_create(&a->worker, NULL, worker, a) != 0) {
-        curl_multi_remove_handle(multi, e);
+    if (curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)a->body_len) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, (const char *)a->buf) != CURLE_OK ||
+        sync_init(a) != 0) {
+        drop_buf(a);
         return -1;
     }
-    a->running = 1;
+    if (curl_multi_add_handle(multi, e) != CURLM_OK) {
+        pthread_mutex_destroy(&a->mu);
+        pthread_cond_destroy(&a->cv);
+        drop_buf(a);
+        return -1;
+    }
+    a->running = 1;   /* before the worker reads it (on_prereq) */
+    if (pthread_create(&a->worker, NULL, worker, a) != 0) {
+        a->running = 0;
+        curl_multi_remove_handle(multi, e);
+        pthread_mutex_destroy(&a->mu);
+        pthread_cond_destroy(&a->cv);
+        drop_buf(a);
+        return -1;
+    }
     a->active = 1;
     return 0;
 }
@@ -106,23 +153,39 @@ void esimlpa__curl_ahead_stop(struct esimlpa__curl_ahead *a)
 {
     if (!a->running)
         return;
-    atomic_store(&a->stop_flag, 1);
+    pthread_mutex_lock(&a->mu);
+    a->stop = 1;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
     curl_multi_wakeup(a->multi);
-    pthread_join(a->worker, NULL);
-    a->running = 0;
+    join(a);
 }
 
-void esimlpa__curl_ahead_give_body(struct esimlpa__curl_ahead *a, const uint8_t *body,
-                                   size_t len)
+int esimlpa__curl_ahead_finish(struct esimlpa__curl_ahead *a, const uint8_t *body,
+                               int (*should_abort)(void *), void *user)
 {
-    a->body = body;
-    a->len = len;
-    a->off = 0;
+    if (!a->running)
+        return 0;
+    int aborted = 0;
+    pthread_mutex_lock(&a->mu);
+    if (a->body_len)
+        memcpy(a->buf, body, a->body_len);
     a->have_body = 1;
-    if (a->paused) {
-        a->paused = 0;
-        curl_easy_pause(a->easy, CURLPAUSE_CONT);
+    pthread_cond_broadcast(&a->cv);
+    while (!a->finished) {
+        pthread_mutex_unlock(&a->mu);
+        aborted = should_abort && should_abort(user);
+        pthread_mutex_lock(&a->mu);
+        if (aborted || a->finished)
+            break;
+        pthread_cond_wait(&a->cv, &a->mu);   /* the worker's next tick or end */
     }
+    pthread_mutex_unlock(&a->mu);
+    if (aborted)
+        esimlpa__curl_ahead_stop(a);
+    else
+        join(a);
+    return aborted;
 }
 
 void esimlpa__curl_ahead_clear(struct esimlpa__curl_ahead *a)
@@ -131,8 +194,6 @@ void esimlpa__curl_ahead_clear(struct esimlpa__curl_ahead *a)
     a->url = NULL;
     curl_slist_free_all(a->hdrs);
     a->hdrs = NULL;
-    a->body = NULL;
-    a->len = a->off = 0;
-    a->have_body = 0;
+    drop_buf(a);
     a->active = 0;
 }

@@ -416,10 +416,10 @@ static int make_easy(struct curl_transport *ct)
     SETOPT(CURLOPT_HEADERFUNCTION, on_header);
     SETOPT(CURLOPT_HEADERDATA, ct);
     SETOPT(CURLOPT_POST, 1L);
-    {   /* the body of a prepared request comes through a read callback */
+    {   /* a prepared request waits for its body before it is sent */
         CURLcode rc_ = esimlpa__curl_ahead_setopts(e, &ct->ahead);
         if (rc_ != CURLE_OK) {
-            set_error(ct, "curl_easy_setopt(CURLOPT_READFUNCTION) failed");
+            set_error(ct, "curl_easy_setopt(CURLOPT_PREREQFUNCTION) failed");
             curl_easy_cleanup(e);
             return ESIMLPA_EHTTP;
         }
@@ -656,8 +656,8 @@ static CURLcode perform(struct curl_transport *ct, CURL *e, int *aborted)
     return perform_added(ct, e, aborted);
 }
 
-/* The loop of perform() for a handle already in the multi handle (also a
- * prepared transfer the worker started); removes it at the end. */
+/* The loop of perform() for a handle already in the multi handle; removes
+ * it at the end. */
 static CURLcode perform_added(struct curl_transport *ct, CURL *e, int *aborted)
 {
     *aborted = 0;
@@ -882,8 +882,8 @@ static int build_headers(struct curl_transport *ct, const char *const *headers,
     return 0;
 }
 
-/* Options of one request on ct->easy (made if needed). @body NULL with
- * @ahead: the body comes later through the read callback. @chunk: a
+/* Options of one request on ct->easy (made if needed). @ahead: the body
+ * buffer is set by esimlpa__curl_ahead_start(). @chunk: a
  * streamed answer (post_stream), its body goes there. */
 static CURLcode setup_request(struct curl_transport *ct, const char *url, int https,
                               struct curl_slist *hdrs, const uint8_t *body, size_t body_len,
@@ -992,7 +992,9 @@ static void ahead_drop(struct curl_transport *ct)
         return;
     esimlpa__curl_ahead_stop(a);
     curl_multi_remove_handle(ct->multi, ct->easy);
-    account_connect(ct, a->https, a->done && a->result != CURLE_OK);
+    /* a transfer the drop itself aborted did not fail */
+    account_connect(ct, a->https, a->done && a->result != CURLE_OK &&
+                                      a->result != CURLE_ABORTED_BY_CALLBACK);
     curl_easy_setopt(ct->easy, CURLOPT_HTTPHEADER, NULL);
     rx_clear(&ct->rx);
     esimlpa__curl_ahead_clear(a);
@@ -1045,6 +1047,7 @@ static int curl_prepare(void *user, const char *url, const char *const *headers,
         esimlpa__curl_ahead_clear(a);
         return rc ? rc : ESIMLPA_ENOMEM;
     }
+    a->body_len = body_len;
     if (setup_request(ct, url, https, hdrs, NULL, body_len, 1, NULL, NULL) != CURLE_OK ||
         esimlpa__curl_ahead_start(a, ct->multi, ct->easy) != 0) {
         curl_easy_setopt(ct->easy, CURLOPT_HTTPHEADER, NULL);
@@ -1053,27 +1056,20 @@ static int curl_prepare(void *user, const char *url, const char *const *headers,
         return ESIMLPA_EHTTP;
     }
     a->hdrs = hdrs;
-    a->body_len = body_len;
     a->https = https;
     return 0;
 }
 
-/* post() of the prepared request: the worker hands the transfer back, which
- * goes on here with the body (or ended already: its failure is this post's). */
-static int post_ahead(struct curl_transport *ct, const uint8_t *body, size_t body_len,
+/* post() of the prepared request: the worker sends the body and receives
+ * the answer while this thread waits (or the transfer ended already: its
+ * failure is this post's). */
+static int post_ahead(struct curl_transport *ct, const uint8_t *body,
                       struct esimlpa_http_response *resp)
 {
     struct esimlpa__curl_ahead *a = &ct->ahead;
-    int aborted = 0;
-    CURLcode cr;
-    esimlpa__curl_ahead_stop(a);
-    if (a->done) {
-        cr = a->result;
-        curl_multi_remove_handle(ct->multi, ct->easy);
-    } else {
-        esimlpa__curl_ahead_give_body(a, body ? body : (const uint8_t *)"", body_len);
-        cr = perform_added(ct, ct->easy, &aborted);
-    }
+    int aborted = esimlpa__curl_ahead_finish(a, body, ct->should_abort, ct->abort_user);
+    CURLcode cr = aborted ? CURLE_ABORTED_BY_CALLBACK : a->done ? a->result : CURLE_FAILED_INIT;
+    curl_multi_remove_handle(ct->multi, ct->easy);
     struct curl_slist *hdrs = a->hdrs;
     int https = a->https;
     a->hdrs = NULL;
@@ -1095,13 +1091,12 @@ static int do_post(struct curl_transport *ct, const char *url, const char *const
         return ESIMLPA_EINVAL;
     }
     memset(resp, 0, sizeof(*resp));
-    /* From here on this thread alone is inside curl. */
-    esimlpa__curl_ahead_stop(&ct->ahead);
     ct->last_error[0] = '\0';
     if (ct->ahead.active) {
+        /* the worker touches neither last_error nor what matching reads */
         if (!chunk && ahead_matches(ct, url, headers, body_len))
-            return post_ahead(ct, body, body_len, resp);
-        ahead_drop(ct);
+            return post_ahead(ct, body, resp);
+        ahead_drop(ct);   /* from here on this thread alone is inside curl */
     }
 
     if ((rc = check_request(ct, url, &https)) != 0 ||
