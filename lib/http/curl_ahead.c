@@ -166,6 +166,11 @@ int esimlpa__curl_ahead_finish(struct esimlpa__curl_ahead *a, const uint8_t *bod
 {
     if (!a->running)
         return 0;
+    /* Cancelled already: the pre-request wait gives up, nothing is sent. */
+    if (should_abort && should_abort(user)) {
+        esimlpa__curl_ahead_stop(a);
+        return 1;
+    }
     int aborted = 0;
     pthread_mutex_lock(&a->mu);
     if (a->body_len)
