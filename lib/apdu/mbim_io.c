@@ -18,26 +18,6 @@
 
 #include <esimlpa/error.h>
 
-static int wait_in(int fd, long long deadline_ms)
-{
-    for (;;) {
-        long long left = deadline_ms - esimlpa__mono_ms();
-        if (left <= 0)
-            return ESIMLPA_ETIMEOUT;
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        int n = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return ESIMLPA_ETRANSPORT;
-        if (n == 0)
-            return ESIMLPA_ETIMEOUT;
-        if (p.revents & (POLLERR | POLLNVAL))
-            return ESIMLPA_ECARDREMOVED;
-        return ESIMLPA_OK;
-    }
-}
-
 long esimlpa__mbim_read(int fd, struct mbim_reader *r, const uint8_t **frame,
                         long long deadline_ms, int *codec_err)
 {
@@ -74,7 +54,7 @@ long esimlpa__mbim_read(int fd, struct mbim_reader *r, const uint8_t **frame,
             return need;
         }
     more:;
-        int rc = wait_in(fd, deadline_ms);
+        int rc = esimlpa__fd_wait(fd, POLLIN, deadline_ms);
         if (rc != ESIMLPA_OK)
             return rc;
         ssize_t n = read(fd, r->buf + r->len, sizeof r->buf - r->len);

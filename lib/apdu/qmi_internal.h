@@ -143,6 +143,11 @@ struct qmi_reader {
 /* Write one frame before the deadline (CLOCK_MONOTONIC ms): 0,
  * ESIMLPA_ETIMEOUT or ESIMLPA_ECARDREMOVED. */
 int esimlpa__qmi_write(int fd, const uint8_t *buf, size_t len, long long deadline_ms);
+/* poll(2) @fd for @ev (POLLIN, POLLOUT) until @deadline_ms (esimlpa__mono_ms):
+ * 0 when ready (or hung up: the read/write then says so), ESIMLPA_ETIMEOUT,
+ * ESIMLPA_ECARDREMOVED on POLLERR/POLLNVAL, ESIMLPA_ETRANSPORT if poll fails.
+ * The QMI and MBIM readers and writers share it. */
+int esimlpa__fd_wait(int fd, short ev, long long deadline_ms);
 /* Read one whole frame into *frame (valid until the next call): its length
  * (> 0), ESIMLPA_ETIMEOUT, ESIMLPA_ECARDREMOVED (end of file, EIO) or
  * ESIMLPA_ETRANSPORT (a malformed frame; *codec_err says why; the buffered

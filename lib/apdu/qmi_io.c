@@ -81,7 +81,7 @@ int esimlpa__proxy_socket_open(const char *name, char *err, size_t err_len)
     return fd;   /* non-blocking: writes wait with a deadline */
 }
 
-static int wait_fd(int fd, short ev, long long deadline_ms)
+int esimlpa__fd_wait(int fd, short ev, long long deadline_ms)
 {
     for (;;) {
         long long left = deadline_ms - esimlpa__mono_ms();
@@ -114,7 +114,7 @@ int esimlpa__qmi_write(int fd, const uint8_t *buf, size_t len, long long deadlin
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int rc = wait_fd(fd, POLLOUT, deadline_ms);
+            int rc = esimlpa__fd_wait(fd, POLLOUT, deadline_ms);
             if (rc != ESIMLPA_OK)
                 return rc;
             continue;
@@ -162,7 +162,7 @@ long esimlpa__qmi_read(int fd, struct qmi_reader *r, const uint8_t **frame, long
             return need;
         }
     more:;
-        int rc = wait_fd(fd, POLLIN, deadline_ms);
+        int rc = esimlpa__fd_wait(fd, POLLIN, deadline_ms);
         if (rc != ESIMLPA_OK)
             return rc;
         ssize_t n = read(fd, r->buf + r->len, sizeof r->buf - r->len);

@@ -323,8 +323,8 @@ int renew__begin(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts, str
     return ESIMLPA_OK;
 }
 
-/* Hand the result over in the caller's layout (result_layout.h). */
-void renew__give(const struct esimlpa_renew_options *opts, struct renew_run *r,
+/* Hand the result over in the caller's layout (result_layout.h); @result may be NULL. */
+static void give_result(const struct esimlpa_renew_options *opts, struct renew_run *r,
                  struct esimlpa_renew_result *result)
 {
     esimlpa__renew_result_give(opts && opts->version >= 1 ? opts->version : 1, &r->full, &r->dl,
@@ -363,16 +363,22 @@ static int renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
     return rc;
 }
 
-int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
-                      struct esimlpa_renew_result *result)
+int renew__call(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                struct esimlpa_renew_result *result, renew__body_fn body)
 {
     if (!ctx)
         return ESIMLPA_EINVAL;
     struct renew_run *r = calloc(1, sizeof *r);
     if (!r)
         return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "renew: out of memory");
-    int rc = renew_run(ctx, opts, r);
-    renew__give(opts, r, result);
+    int rc = body(ctx, opts, r);
+    give_result(opts, r, result);
     free(r);
     return rc;
+}
+
+int esimlpa_renew_run(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                      struct esimlpa_renew_result *result)
+{
+    return renew__call(ctx, opts, result, renew_run);
 }

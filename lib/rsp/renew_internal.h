@@ -45,9 +45,12 @@ struct renew_run {
 /* ---- renew.c ---- */
 /* Check the options, set up @r with a cleared result in the library's layout. */
 int renew__begin(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts, struct renew_run *r);
-/* Hand r's result over to @result (may be NULL) in the layout of opts' version. */
-void renew__give(const struct esimlpa_renew_options *opts, struct renew_run *r,
-                 struct esimlpa_renew_result *result);
+/* The body of a public renewal call (run or resume), on a fresh renew_run. */
+typedef int (*renew__body_fn)(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                              struct renew_run *r);
+/* Allocate the run, call @body, hand the result over (renew__give), free. */
+int renew__call(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
+                struct esimlpa_renew_result *result, renew__body_fn body);
 
 /* ---- renew_journal.c ---- */
 /* Record @step in the state, write the journal atomically (when there is

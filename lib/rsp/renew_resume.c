@@ -136,13 +136,5 @@ static int resume(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
 int esimlpa_renew_resume(esimlpa_ctx *ctx, const struct esimlpa_renew_options *opts,
                          struct esimlpa_renew_result *result)
 {
-    if (!ctx)
-        return ESIMLPA_EINVAL;
-    struct renew_run *r = calloc(1, sizeof *r);
-    if (!r)
-        return esimlpa__fail(ctx, ESIMLPA_ENOMEM, "renew: out of memory");
-    int rc = resume(ctx, opts, r);
-    renew__give(opts, r, result);
-    free(r);
-    return rc;
+    return renew__call(ctx, opts, result, resume);
 }
