@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "util/util_internal.h"   /* esimlpa__mono_ms */
+
 /* Directory of the lock files: $ESIMLPA_LOCK_DIR, else /run/lock (the FHS
  * /var/lock) when writable, else /tmp. */
 const char *esimlpa__lock_dir(void);
@@ -31,8 +33,6 @@ int esimlpa__uucp_lock(const char *device, long wait_ms, char *path, size_t path
 /* Remove the UUCP lock at @path if it is still ours. */
 void esimlpa__uucp_unlock(const char *path);
 
-/* Milliseconds of CLOCK_MONOTONIC: the clock of every deadline in lib/apdu. */
-long long esimlpa__mono_ms(void);
 
 /*
  * flock(2) an open device node, polling until @deadline_ms (esimlpa__mono_ms):

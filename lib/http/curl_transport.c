@@ -22,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -34,6 +33,7 @@
 #include "http/rsp_ci_bundle.h"
 #include "http/tls_policy.h"
 #include "util/out_struct.h"
+#include "util/util_internal.h"
 
 #define DEFAULT_CONNECT_MS 10000L
 #define DEFAULT_TOTAL_MS 60000L
@@ -54,13 +54,6 @@ struct rx_state {
     long long first_rx_ms;   /* streamed: when the first body byte came (0: none yet) */
     long long cb_ms;         /* streamed: time spent in the receiver (the card's) */
 };
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct curl_transport {
     struct esimlpa_http_transport pub;  /* first: the public face */
@@ -140,11 +133,11 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *user)
         curl_easy_getinfo(ct->easy, CURLINFO_RESPONSE_CODE, &head.status);
         head.admin_protocol = rx->admin_protocol;
         rx->len += n;
-        long long t0 = now_ms();
+        long long t0 = esimlpa__mono_ms();
         if (!rx->first_rx_ms)
             rx->first_rx_ms = t0;
         int stop = rx->chunk(rx->chunk_user, &head, (const uint8_t *)data, n) != 0;
-        rx->last_rx_ms = now_ms();   /* after the receiver's own time (the card) */
+        rx->last_rx_ms = esimlpa__mono_ms();   /* after the receiver's own time (the card) */
         rx->cb_ms += rx->last_rx_ms - t0;
         if (stop) {
             rx->consumer_stop = 1;
@@ -191,7 +184,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *user)
     struct curl_transport *ct = user;
     struct rx_state *rx = &ct->rx;
     size_t n = size * nmemb, vlen;
-    rx->last_rx_ms = now_ms();
+    rx->last_rx_ms = esimlpa__mono_ms();
     const char *v;
 
     if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
@@ -642,7 +635,7 @@ static int too_slow(const struct curl_transport *ct)
     const struct rx_state *rx = &ct->rx;
     if (!rx->first_rx_ms)
         return 0;   /* no body yet: the stall limit applies */
-    long long net = now_ms() - rx->first_rx_ms - rx->cb_ms;
+    long long net = esimlpa__mono_ms() - rx->first_rx_ms - rx->cb_ms;
     return net > ct->total_ms && (long long)rx->len * 1000 < (long long)MIN_STREAM_BPS * net;
 }
 
@@ -668,7 +661,7 @@ static CURLcode perform_added(struct curl_transport *ct, CURL *e, int *aborted)
             res = CURLE_ABORTED_BY_CALLBACK;
             break;
         }
-        if (ct->rx.chunk && now_ms() - ct->rx.last_rx_ms > ct->total_ms) {
+        if (ct->rx.chunk && esimlpa__mono_ms() - ct->rx.last_rx_ms > ct->total_ms) {
             /* A streamed answer has no total limit, only this stall limit. */
             snprintf(ct->errbuf, sizeof ct->errbuf, "no data from the server for %ld ms",
                      ct->total_ms);
@@ -893,7 +886,7 @@ static CURLcode setup_request(struct curl_transport *ct, const char *url, int ht
     rx_clear(&ct->rx);
     ct->rx.chunk = chunk;
     ct->rx.chunk_user = chunk_user;
-    ct->rx.last_rx_ms = now_ms();
+    ct->rx.last_rx_ms = esimlpa__mono_ms();
     ct->ctx_calls = 0;
     ct->errbuf[0] = '\0';
     CURLcode cr = curl_easy_setopt(e, CURLOPT_URL, url);

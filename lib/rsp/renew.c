@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "renew_internal.h"
 #include "result_layout.h"
+#include "util/util_internal.h"
 
 #define DEFAULT_CHECK_TIMEOUT_MS 120000L
 
@@ -119,13 +119,6 @@ static int cancelled_rollback(struct renew_run *r, const char *when)
     return esimlpa__fail(r->ctx, ESIMLPA_ECANCELLED, "%s", msg);
 }
 
-static long elapsed_ms(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (long)(t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* Run the caller's connectivity check. 0: proven; else the reason is in
  * r->st.reason. */
 static int run_check(struct renew_run *r, const struct esimlpa_renew_options *o)
@@ -141,12 +134,11 @@ static int run_check(struct renew_run *r, const struct esimlpa_renew_options *o)
         .timeout_ms = r->st.check_timeout_ms,
     };
     char reason[sizeof r->st.reason] = "";
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    long long t0 = esimlpa__mono_ms();
     esimlpa__log(r->ctx, ESIMLPA_LOG_INFO, "renew: checking the new profile (up to %ld s)",
                  (info.timeout_ms + 999) / 1000);
     int crc = o->check(o->check_user, &info, reason, sizeof reason);
-    long took = elapsed_ms(&t0);
+    long long took = esimlpa__mono_ms() - t0;
     reason[sizeof reason - 1] = '\0';
     if (crc != 0 && reason[0])
         snprintf(r->st.reason, sizeof r->st.reason, "%s", reason);

@@ -18,6 +18,10 @@ size_t esimlpa__utf8_next(const unsigned char *s, size_t n, unsigned long *cp);
  * character or DEL: text we refuse to write to the card. */
 int esimlpa__text_has_controls(const char *s, size_t n);
 
+/* Milliseconds of CLOCK_MONOTONIC (mono_clock.c): the clock of every
+ * deadline and duration in the library. */
+long long esimlpa__mono_ms(void);
+
 /* fopen(path, "r") for a regular file only: a FIFO or device planted at
  * @path is neither waited on nor read (NULL, errno EINVAL). */
 FILE *esimlpa__fopen_regular(const char *path);
