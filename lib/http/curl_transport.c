@@ -709,8 +709,7 @@ static int curl_post_stream(void *user, const char *url, const char *const *head
                             const uint8_t *body, size_t body_len, esimlpa_http_chunk_fn on_chunk,
                             void *chunk_user, struct esimlpa_http_response *resp)
 {
-    if (!on_chunk)
-        return do_post(user, url, headers, body, body_len, resp, NULL, NULL);
+    /* on_chunk NULL: an ordinary post (chunk_user is then never read) */
     return do_post(user, url, headers, body, body_len, resp, on_chunk, chunk_user);
 }
 
@@ -875,12 +874,12 @@ static int build_headers(struct curl_transport *ct, const char *const *headers,
     return 0;
 }
 
-/* Options of one request on ct->easy (made if needed). @ahead: the body
- * buffer is set by esimlpa__curl_ahead_start(). @chunk: a
- * streamed answer (post_stream), its body goes there. */
+/* Options of one request on ct->easy (made if needed). A prepared request
+ * passes no body: esimlpa__curl_ahead_start() sets its buffer and length.
+ * @chunk: a streamed answer (post_stream), its body goes there. */
 static CURLcode setup_request(struct curl_transport *ct, const char *url, int https,
                               struct curl_slist *hdrs, const uint8_t *body, size_t body_len,
-                              int ahead, esimlpa_http_chunk_fn chunk, void *chunk_user)
+                              esimlpa_http_chunk_fn chunk, void *chunk_user)
 {
     CURL *e = ct->easy;
     rx_clear(&ct->rx);
@@ -901,8 +900,7 @@ static CURLcode setup_request(struct curl_transport *ct, const char *url, int ht
     if (cr == CURLE_OK)
         cr = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
     if (cr == CURLE_OK)
-        cr = curl_easy_setopt(e, CURLOPT_POSTFIELDS,
-                              ahead ? (const char *)NULL : body ? (const char *)body : "");
+        cr = curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? (const char *)body : "");
     /* streamed: no total limit, perform() gives up after a stall instead */
     if (cr == CURLE_OK)
         cr = set_time_limits(e, ct->total_ms, ct->rx.chunk != NULL);
@@ -916,9 +914,7 @@ static int finish(struct curl_transport *ct, CURLcode cr, int aborted, int https
                   struct curl_slist *hdrs, struct esimlpa_http_response *resp)
 {
     CURL *e = ct->easy;
-    int streamed = ct->rx.chunk != NULL;
-    if (streamed)
-        (void)set_time_limits(e, ct->total_ms, 0);
+    int streamed = ct->rx.chunk != NULL;   /* the next setup_request sets its own limits */
     int rc = aborted || ct->rx.consumer_stop ? ESIMLPA_ECANCELLED
                                              : esimlpa__curl_map_error(cr, ct->rx.too_big);
     account(ct, https, rc == ESIMLPA_EHTTP_CERT || rc == ESIMLPA_EHTTP_TLS);
@@ -1041,7 +1037,7 @@ static int curl_prepare(void *user, const char *url, const char *const *headers,
         return rc ? rc : ESIMLPA_ENOMEM;
     }
     a->body_len = body_len;
-    if (setup_request(ct, url, https, hdrs, NULL, body_len, 1, NULL, NULL) != CURLE_OK ||
+    if (setup_request(ct, url, https, hdrs, NULL, 0, NULL, NULL) != CURLE_OK ||
         esimlpa__curl_ahead_start(a, ct->multi, ct->easy) != 0) {
         curl_easy_setopt(ct->easy, CURLOPT_HTTPHEADER, NULL);
         curl_slist_free_all(hdrs);
@@ -1100,7 +1096,7 @@ static int do_post(struct curl_transport *ct, const char *url, const char *const
         return rc;
     }
     int aborted = 0;
-    CURLcode cr = setup_request(ct, url, https, hdrs, body, body_len, 0, chunk, chunk_user);
+    CURLcode cr = setup_request(ct, url, https, hdrs, body, body_len, chunk, chunk_user);
     if (cr == CURLE_OK)
         cr = perform(ct, ct->easy, &aborted);
     return finish(ct, cr, aborted, https, hdrs, resp);
